@@ -1,0 +1,76 @@
+package codelab.edge;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into the contract's JSON error: rejections keep their status and message, an
+ * unexpected exception becomes a 500 whose body names only a trace id (the cause goes to the log),
+ * an entity that did not answer in time a 503. A client never sees a stack trace.
+ */
+public final class ErrorHandling extends AllDirectives {
+
+  private static final Logger log = LoggerFactory.getLogger(ErrorHandling.class);
+
+  public Route wrap(Route inner) {
+    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> inner));
+  }
+
+  private static ExceptionHandler exceptions() {
+    return ExceptionHandler.newBuilder()
+        .matchAny(
+            failure -> {
+              Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+              if (cause instanceof TimeoutException) {
+                ApiError error = ApiError.of("unavailable", "the service did not answer in time; try again");
+                log.warn("trace_id={} timeout: {}", error.traceId(), cause.toString());
+                return error.toResponse(StatusCodes.SERVICE_UNAVAILABLE);
+              }
+              ApiError error = ApiError.of("internal_error", "an internal error occurred");
+              log.error("trace_id={} unhandled failure", error.traceId(), cause);
+              return error.toResponse(StatusCodes.INTERNAL_SERVER_ERROR);
+            })
+        .build();
+  }
+
+  private static RejectionHandler rejections() {
+    return RejectionHandler.defaultHandler().mapRejectionResponse(ErrorHandling::asJsonError);
+  }
+
+  /** The default rejection handler answers text/plain; keep its status and text, in our format. */
+  private static HttpResponse asJsonError(HttpResponse response) {
+    HttpEntity entity = response.entity();
+    if (entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) return response;
+    String text =
+        entity instanceof HttpEntity.Strict strict
+            ? strict.getData().decodeString(StandardCharsets.UTF_8)
+            : response.status().reason();
+    return ApiError.of(codeFor(response.status().intValue()), text).toResponse(response.status()).withHeaders(response.getHeaders());
+  }
+
+  private static String codeFor(int status) {
+    return switch (status) {
+      case 400 -> "validation_error";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 406, 415 -> "unsupported_media_type";
+      case 413 -> "too_large";
+      case 429 -> "rate_limited";
+      default -> status >= 500 ? "internal_error" : "bad_request";
+    };
+  }
+
+}

@@ -1,0 +1,57 @@
+package codelab.edge;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/** Reading and writing the contract's JSON bodies. */
+public final class JsonResponses {
+
+  private JsonResponses() {}
+
+  public static HttpResponse response(StatusCode status, Object body) {
+    try {
+      return HttpResponse.create()
+          .withStatus(status)
+          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, WireJson.MAPPER.writeValueAsBytes(body)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a response body", e);
+    }
+  }
+
+  public static Route complete(StatusCode status, Object body) {
+    return Directives.complete(response(status, body));
+  }
+
+  /**
+   * Reads an optional JSON object body: an empty body is {@code Optional.empty()}; anything that is
+   * not a JSON object is a 400 in the contract's format.
+   */
+  public static Route withOptionalJsonObject(Function<Optional<JsonNode>, Route> inner) {
+    return Directives.entity(
+        Unmarshaller.entityToString(),
+        text -> {
+          if (text.isBlank()) return inner.apply(Optional.empty());
+          try {
+            JsonNode node = WireJson.MAPPER.readTree(text);
+            if (node == null || !node.isObject()) return Directives.complete(ApiError.badRequest("the body must be a JSON object"));
+            return inner.apply(Optional.of(node));
+          } catch (JsonProcessingException e) {
+            return Directives.complete(ApiError.badRequest("the body is not valid JSON"));
+          }
+        });
+  }
+
+  public static Route withJsonObject(Function<JsonNode, Route> inner) {
+    return withOptionalJsonObject(
+        body -> body.map(inner).orElseGet(() -> Directives.complete(ApiError.badRequest("a JSON body is required"))));
+  }
+}

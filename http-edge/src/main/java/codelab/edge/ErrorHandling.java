@@ -8,6 +8,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -35,11 +36,11 @@ public final class ErrorHandling extends AllDirectives {
               if (cause instanceof TimeoutException) {
                 ApiError error = ApiError.of("unavailable", "the service did not answer in time; try again");
                 log.warn("trace_id={} timeout: {}", error.traceId(), cause.toString());
-                return error.toResponse(StatusCodes.SERVICE_UNAVAILABLE);
+                return Directives.complete(error.toResponse(StatusCodes.SERVICE_UNAVAILABLE));
               }
               ApiError error = ApiError.of("internal_error", "an internal error occurred");
               log.error("trace_id={} unhandled failure", error.traceId(), cause);
-              return error.toResponse(StatusCodes.INTERNAL_SERVER_ERROR);
+              return Directives.complete(error.toResponse(StatusCodes.INTERNAL_SERVER_ERROR));
             })
         .build();
   }

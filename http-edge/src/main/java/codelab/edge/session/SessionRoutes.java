@@ -1,0 +1,211 @@
+package codelab.edge.session;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import codelab.edge.ApiError;
+import codelab.edge.EdgeSettings;
+import codelab.edge.JsonResponses;
+import codelab.edge.auth.AuthenticatedUser;
+import codelab.edge.auth.Authenticator;
+import codelab.session.Session;
+import codelab.user.User;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * Sessions over REST: create, list (the caller's own), get, history. Every read goes to the entity
+ * with the caller's user id; the entity answers "not found" to anyone but the owner.
+ */
+public final class SessionRoutes extends AllDirectives {
+
+  private static final Pattern UUID_FORMAT =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final int DEFAULT_LIMIT = 20;
+  private static final int MAX_LIMIT = 100;
+  private static final int MAX_TITLE = 200;
+
+  private final ActorSystem<?> system;
+  private final Authenticator authenticator;
+  private final EdgeSettings settings;
+
+  public SessionRoutes(ActorSystem<?> system, Authenticator authenticator, EdgeSettings settings) {
+    this.system = system;
+    this.authenticator = authenticator;
+    this.settings = settings;
+  }
+
+  static boolean isSessionId(String value) {
+    return UUID_FORMAT.matcher(value).matches();
+  }
+
+  /** Until projects come, a user's sessions live in one default project whose id derives from the user's. */
+  static String defaultProjectId(String userId) {
+    return UUID.nameUUIDFromBytes(("default-project:" + userId).getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  public Route routes() {
+    return pathPrefix(
+        segment("api").slash("v1").slash("sessions"),
+        () ->
+            authenticator.authenticated(
+                user ->
+                    concat(
+                        pathEndOrSingleSlash(
+                            () ->
+                                concat(
+                                    post(() -> JsonResponses.withOptionalJsonObject(body -> create(user, body))),
+                                    get(() -> parameterOptional("limit", limit -> parameterOptional("offset", offset -> list(user, limit, offset)))))),
+                        pathPrefix(
+                            segment(),
+                            sessionId ->
+                                concat(
+                                    pathEndOrSingleSlash(() -> get(() -> summary(user, sessionId))),
+                                    path("history", () -> get(() -> history(user, sessionId))))))));
+  }
+
+  private Route create(AuthenticatedUser user, Optional<JsonNode> body) {
+    String projectId = body.map(b -> text(b, "project_id")).orElse(null);
+    String agentType = body.map(b -> text(b, "agent_type")).orElse(null);
+    String title = body.map(b -> text(b, "title")).orElse(null);
+    if (title != null && title.length() > MAX_TITLE) return complete(ApiError.badRequest("title must be at most " + MAX_TITLE + " characters"));
+    if (projectId != null && !isSessionId(projectId)) return complete(ApiError.badRequest("project_id must be a UUID"));
+    String project = projectId != null ? projectId : defaultProjectId(user.userId());
+    String sessionId = UUID.randomUUID().toString();
+    CompletionStage<HttpResponse> response =
+        Session.entityRef(system, sessionId)
+            .<StatusReply<Session.Summary>>ask(
+                replyTo -> new Session.Create(user.userId(), project, title, agentType, replyTo), settings.askTimeout())
+            .thenCompose(
+                reply -> {
+                  if (reply.isError()) {
+                    String error = reply.getError().getMessage();
+                    if (Session.UNKNOWN_AGENT.equals(error)) {
+                      return CompletableFuture.completedFuture(
+                          ApiError.badRequest("unknown agent_type '" + agentType + "'; known: " + codelab.agent.AgentProfile.knownTypes()));
+                    }
+                    return CompletableFuture.completedFuture(ApiError.response(StatusCodes.CONFLICT, "conflict", error));
+                  }
+                  return User.entityRef(system, user.userId())
+                      .<org.apache.pekko.Done>ask(replyTo -> new User.AddSession(sessionId, replyTo), settings.askTimeout())
+                      .thenApply(done -> JsonResponses.response(StatusCodes.CREATED, sessionJson(reply.getValue())));
+                });
+    return completeWithFuture(response);
+  }
+
+  private Route list(AuthenticatedUser user, Optional<String> limitParam, Optional<String> offsetParam) {
+    Optional<Integer> limit = limitParam.isEmpty() ? Optional.of(DEFAULT_LIMIT) : parseInt(limitParam.get(), 1, MAX_LIMIT);
+    Optional<Integer> offset = offsetParam.isEmpty() ? Optional.of(0) : parseInt(offsetParam.get(), 0, Integer.MAX_VALUE);
+    if (limit.isEmpty()) return complete(ApiError.badRequest("limit must be an integer from 1 to " + MAX_LIMIT));
+    if (offset.isEmpty()) return complete(ApiError.badRequest("offset must be a non-negative integer"));
+    CompletionStage<HttpResponse> response =
+        User.entityRef(system, user.userId())
+            .<User.SessionPage>ask(replyTo -> new User.ListSessions(offset.get(), limit.get(), replyTo), settings.askTimeout())
+            .thenCompose(page -> summaries(user, page.sessionIds()).thenApply(sessions -> {
+              Map<String, Object> body = new LinkedHashMap<>();
+              body.put("sessions", sessions);
+              body.put("total", page.total());
+              body.put("limit", limit.get());
+              body.put("offset", offset.get());
+              return JsonResponses.response(StatusCodes.OK, body);
+            }));
+    return completeWithFuture(response);
+  }
+
+  private CompletionStage<List<Map<String, Object>>> summaries(AuthenticatedUser user, List<String> sessionIds) {
+    List<CompletableFuture<StatusReply<Session.Summary>>> asks = new ArrayList<>();
+    for (String id : sessionIds) {
+      asks.add(
+          Session.entityRef(system, id)
+              .<StatusReply<Session.Summary>>ask(replyTo -> new Session.GetSummary(user.userId(), replyTo), settings.askTimeout())
+              .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              List<Map<String, Object>> sessions = new ArrayList<>();
+              for (CompletableFuture<StatusReply<Session.Summary>> ask : asks) {
+                StatusReply<Session.Summary> reply = ask.join();
+                if (reply.isSuccess()) sessions.add(sessionJson(reply.getValue()));
+              }
+              return sessions;
+            });
+  }
+
+  private Route summary(AuthenticatedUser user, String sessionId) {
+    if (!isSessionId(sessionId)) return complete(ApiError.notFound("session"));
+    return completeWithFuture(
+        Session.entityRef(system, sessionId)
+            .<StatusReply<Session.Summary>>ask(replyTo -> new Session.GetSummary(user.userId(), replyTo), settings.askTimeout())
+            .thenApply(
+                reply -> reply.isError() ? ApiError.notFound("session") : JsonResponses.response(StatusCodes.OK, sessionJson(reply.getValue()))));
+  }
+
+  private Route history(AuthenticatedUser user, String sessionId) {
+    if (!isSessionId(sessionId)) return complete(ApiError.notFound("session"));
+    return completeWithFuture(
+        Session.entityRef(system, sessionId)
+            .<StatusReply<Session.History>>ask(replyTo -> new Session.GetHistory(user.userId(), replyTo), settings.askTimeout())
+            .thenApply(reply -> reply.isError() ? ApiError.notFound("session") : JsonResponses.response(StatusCodes.OK, historyJson(reply.getValue()))));
+  }
+
+  static Map<String, Object> sessionJson(Session.Summary s) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("id", s.sessionId());
+    json.put("project_id", s.projectId());
+    json.put("title", s.title());
+    json.put("message_count", s.messageCount());
+    json.put("created_at", s.createdAt().toString());
+    json.put("last_activity", s.lastActivity().toString());
+    json.put("is_active", s.active());
+    json.put("current_agent", s.currentAgent());
+    json.put("last_seq", s.lastSeq());
+    return json;
+  }
+
+  private static Map<String, Object> historyJson(Session.History h) {
+    List<Map<String, Object>> messages = new ArrayList<>();
+    for (Session.State.ChatMessage m : h.messages()) {
+      Map<String, Object> message = new LinkedHashMap<>();
+      message.put("role", m.role());
+      message.put("content", m.content());
+      message.put("created_at", m.at().toString());
+      messages.add(message);
+    }
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("session_id", h.sessionId());
+    json.put("messages", messages);
+    json.put("message_count", messages.size());
+    json.put("last_activity", h.lastActivity().toString());
+    json.put("current_agent", h.currentAgent());
+    return json;
+  }
+
+  private static String text(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    return value == null || !value.isTextual() || value.asText().isBlank() ? null : value.asText().strip();
+  }
+
+  private static Optional<Integer> parseInt(String value, int min, int max) {
+    try {
+      int parsed = Integer.parseInt(value.trim());
+      return parsed >= min && parsed <= max ? Optional.of(parsed) : Optional.empty();
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,259 @@
+package codelab.edge.session;
+
+import codelab.edge.WireJson;
+import codelab.session.Session;
+import codelab.session.SessionUpdate;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.QueueOfferResult;
+
+/**
+ * One WebSocket connection's side of a session, on the node that holds the socket: it subscribes
+ * to the session entity (wherever it lives), turns the client's frames into session commands and the
+ * session's updates into frames, and follows the entity when it moves: when the entity stops
+ * (hand-off, rebalance, crash, passivation) it subscribes again with the last {@code seq} it
+ * delivered, so the client loses nothing.
+ *
+ * <p>Outgoing frames go into a bounded queue; a client that does not read fast enough to keep it
+ * from overflowing is sent {@code resync} and disconnected, and the turn goes on without it.
+ */
+final class SocketConnection extends AbstractBehavior<Object> {
+
+  /** The socket's incoming side, one frame at a time: its text, or what was wrong with it. */
+  record ClientFrame(String text, String problem, ActorRef<FrameAck> ackTo) implements NoSerializationVerificationNeeded {}
+
+  record ClientStarted(ActorRef<FrameAck> ackTo) implements NoSerializationVerificationNeeded {}
+
+  enum ClientClosed implements NoSerializationVerificationNeeded {
+    INSTANCE
+  }
+
+  enum FrameAck implements NoSerializationVerificationNeeded {
+    INSTANCE
+  }
+
+  private record SessionStopped(ActorRef<Session.Command> session) implements NoSerializationVerificationNeeded {}
+
+  private enum Resubscribe implements NoSerializationVerificationNeeded {
+    INSTANCE
+  }
+
+  /** Thrown into the outgoing stream when its buffer overflowed; the stream turns it into {@code resync}. */
+  static final class SubscriberTooSlow extends RuntimeException {
+    SubscriberTooSlow() {
+      super("the client did not keep up with the session's updates", null, false, false);
+    }
+  }
+
+  private static final Duration RESUBSCRIBE_DELAY = Duration.ofMillis(200);
+
+  static Behavior<Object> create(
+      EntityRef<Session.Command> session, String userId, long afterSeq, BoundedSourceQueue<Message> out) {
+    return Behaviors.setup(
+        context -> Behaviors.withTimers(timers -> new SocketConnection(context, timers, session, userId, afterSeq, out)));
+  }
+
+  private final TimerScheduler<Object> timers;
+  private final EntityRef<Session.Command> session;
+  private final String userId;
+  private final BoundedSourceQueue<Message> out;
+  /** The highest {@code seq} delivered to the client; a re-subscription continues after it. */
+  private long deliveredSeq;
+  private boolean informed;
+  private ActorRef<Session.Command> watchedSession;
+
+  private SocketConnection(
+      ActorContext<Object> context,
+      TimerScheduler<Object> timers,
+      EntityRef<Session.Command> session,
+      String userId,
+      long afterSeq,
+      BoundedSourceQueue<Message> out) {
+    super(context);
+    this.timers = timers;
+    this.session = session;
+    this.userId = userId;
+    this.out = out;
+    this.deliveredSeq = afterSeq;
+    subscribe(afterSeq);
+  }
+
+  @Override
+  public Receive<Object> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(SessionUpdate.class, this::onUpdate)
+        .onMessage(StatusReply.class, this::onReply)
+        .onMessage(ClientStarted.class, started -> ack(started.ackTo()))
+        .onMessage(ClientFrame.class, this::onFrame)
+        .onMessage(SessionStopped.class, this::onSessionStopped)
+        .onMessage(Resubscribe.class, r -> {
+          subscribe(deliveredSeq);
+          return this;
+        })
+        .onMessage(ClientClosed.class, closed -> Behaviors.stopped())
+        .build();
+  }
+
+  private void subscribe(long afterSeq) {
+    session.tell(new Session.Subscribe(userId, afterSeq, getContext().getSelf().narrow()));
+  }
+
+  // ---------------------------------------------------------------- session → client
+
+  private Behavior<Object> onUpdate(SessionUpdate update) {
+    if (update instanceof SessionUpdate.Subscribed subscribed) {
+      follow(subscribed.session());
+      if (deliveredSeq == Long.MAX_VALUE) deliveredSeq = subscribed.lastSeq();
+      if (!informed) {
+        informed = true;
+        return send(WireMessages.sessionInfo(subscribed));
+      }
+      return this;
+    }
+    if (update instanceof SessionUpdate.SubscriptionRefused refused) {
+      send(WireMessages.error("not_found", refused.reason()));
+      out.complete();
+      return Behaviors.stopped();
+    }
+    long seq = SessionUpdate.seqOf(update);
+    if (seq > 0 && seq <= deliveredSeq && deliveredSeq != Long.MAX_VALUE) return this; // already delivered before a re-subscription
+    if (seq > 0) deliveredSeq = seq;
+    ObjectNode wire = WireMessages.of(update);
+    return wire == null ? this : send(wire);
+  }
+
+  private void follow(ActorRef<Session.Command> entity) {
+    if (entity.equals(watchedSession)) return;
+    if (watchedSession != null) getContext().unwatch(watchedSession);
+    watchedSession = entity;
+    getContext().watchWith(entity, new SessionStopped(entity));
+  }
+
+  private Behavior<Object> onSessionStopped(SessionStopped stopped) {
+    if (!stopped.session().equals(watchedSession)) return this;
+    watchedSession = null;
+    // the entity is starting again, maybe on another node: give sharding a moment, then follow it
+    timers.startSingleTimer(Resubscribe.INSTANCE, RESUBSCRIBE_DELAY);
+    return this;
+  }
+
+  private Behavior<Object> onReply(StatusReply<?> reply) {
+    if (reply.isError()) {
+      String message = reply.getError().getMessage();
+      return send(WireMessages.error(WireMessages.codeOf(message), message));
+    }
+    if (reply.getValue() instanceof Session.Accepted accepted && accepted.duplicate()) {
+      // a retry: the first acceptance was already broadcast, answer this one directly
+      return send(WireMessages.messageAccepted(accepted.seq(), accepted.operationId(), accepted.content()));
+    }
+    return this;
+  }
+
+  private Behavior<Object> send(ObjectNode message) {
+    String text;
+    try {
+      text = WireJson.MAPPER.writeValueAsString(message);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    QueueOfferResult result = out.offer(TextMessage.create(text));
+    if (result == QueueOfferResult.dropped()) {
+      out.fail(new SubscriberTooSlow());
+      return Behaviors.stopped();
+    }
+    if (result instanceof QueueOfferResult.Failure || result == QueueOfferResult.closed()) return Behaviors.stopped();
+    return this;
+  }
+
+  // ---------------------------------------------------------------- client → session
+
+  private Behavior<Object> onFrame(ClientFrame frame) {
+    Behavior<Object> next = frame.problem() != null ? send(WireMessages.error("invalid_message", frame.problem())) : handle(frame.text());
+    frame.ackTo().tell(FrameAck.INSTANCE);
+    return next;
+  }
+
+  private Behavior<Object> handle(String text) {
+    JsonNode message;
+    try {
+      message = WireJson.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      return send(WireMessages.error("invalid_json", "the message is not valid JSON"));
+    }
+    if (message == null || !message.isObject()) return send(WireMessages.error("invalid_json", "the message must be a JSON object"));
+    String type = message.path("type").asText("");
+    switch (type) {
+      case "ping":
+        return send(WireMessages.pong());
+      case "user_message":
+        return onUserMessage(message);
+      case "switch_agent":
+        return onSwitchAgent(message);
+      case "resume":
+        return onResume(message);
+      case "tool_result":
+      case "hitl_decision":
+      case "cancel":
+        return send(WireMessages.error("not_supported", "'" + type + "' is not supported by this server yet"));
+      case "":
+        return send(WireMessages.error("invalid_message", "the message has no 'type'"));
+      default:
+        return send(WireMessages.error("unknown_type", "unknown message type '" + type + "'"));
+    }
+  }
+
+  private Behavior<Object> onUserMessage(JsonNode message) {
+    JsonNode content = message.get("content");
+    if (content == null || !content.isTextual() || content.asText().isBlank()) {
+      return send(WireMessages.error("invalid_message", "user_message needs a non-empty string 'content'"));
+    }
+    session.tell(
+        new Session.PostUserMessage(
+            userId, content.asText(), textOrNull(message, "agent_type"), textOrNull(message, "operation_id"),
+            getContext().getSelf().narrow()));
+    return this;
+  }
+
+  private Behavior<Object> onSwitchAgent(JsonNode message) {
+    String agentType = textOrNull(message, "agent_type");
+    if (agentType == null) return send(WireMessages.error("invalid_message", "switch_agent needs 'agent_type'"));
+    session.tell(new Session.SwitchAgent(userId, agentType, textOrNull(message, "reason"), getContext().getSelf().<StatusReply<Done>>narrow()));
+    return this;
+  }
+
+  private Behavior<Object> onResume(JsonNode message) {
+    JsonNode afterSeq = message.get("after_seq");
+    if (afterSeq == null || !afterSeq.canConvertToLong() || afterSeq.asLong() < 0) {
+      return send(WireMessages.error("invalid_message", "resume needs a non-negative integer 'after_seq'"));
+    }
+    deliveredSeq = afterSeq.asLong();
+    subscribe(deliveredSeq);
+    return this;
+  }
+
+  private static String textOrNull(JsonNode message, String field) {
+    JsonNode value = message.get(field);
+    return value == null || !value.isTextual() || value.asText().isBlank() ? null : value.asText();
+  }
+
+  private Behavior<Object> ack(ActorRef<FrameAck> ackTo) {
+    ackTo.tell(FrameAck.INSTANCE);
+    return this;
+  }
+}

@@ -1,0 +1,186 @@
+package codelab.platform.llm;
+
+import codelab.llm.LlmClient;
+import codelab.llm.LlmEvent;
+import codelab.llm.LlmException;
+import codelab.llm.LlmRequest;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.headers.Accept;
+import org.apache.pekko.http.javadsl.model.headers.Authorization;
+import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
+import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.InitialTimeoutException;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.StreamIdleTimeoutException;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * {@link LlmClient} for any OpenAI-compatible Chat Completions endpoint (OpenAI, Ollama, vLLM,
+ * LiteLLM, the scripted model), streaming over pekko-http. Each materialisation of the returned
+ * source sends one request; cancelling it closes the connection, so a cancelled turn stops the model.
+ */
+public final class OpenAiChatClient implements LlmClient {
+
+  // one SSE line holds one chunk; a chunk far beyond this is not a chat answer
+  private static final int MAX_LINE_BYTES = 1024 * 1024;
+  private static final long MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+  private final OpenAiSettings settings;
+  private final Http http;
+  private final ConnectionPoolSettings pool;
+  private final ObjectMapper json = new ObjectMapper();
+  private final ChatCompletionsRequest requests = new ChatCompletionsRequest(json);
+  private final String url;
+
+  public OpenAiChatClient(ActorSystem<?> system, OpenAiSettings settings) {
+    this.settings = settings;
+    this.http = Http.get(system);
+    this.url = settings.baseUrl() + "/chat/completions";
+    ClientConnectionSettings connection = ClientConnectionSettings.create(system.classicSystem());
+    // the connection's own idle timeout must not beat ours: ours says what went wrong
+    Duration quietest = max(settings.firstTokenTimeout(), settings.idleTimeout()).plusSeconds(5);
+    this.pool = ConnectionPoolSettings.create(system.classicSystem())
+        .withMaxConnections(settings.maxConnections())
+        .withMaxOpenRequests(powerOfTwoAtLeast(2 * settings.maxConnections()))
+        .withConnectionSettings(connection
+            .withConnectingTimeout(settings.connectTimeout())
+            .withIdleTimeout(max(quietest, javaDuration(connection.getIdleTimeout()))));
+  }
+
+  @Override
+  public Source<LlmEvent, NotUsed> stream(LlmRequest request) {
+    byte[] body;
+    try {
+      body = requests.body(request, settings.model());
+    } catch (LlmException e) {
+      return Source.failed(e);
+    }
+    return withTimeouts(eventData(body))
+        // Optional.empty() marks a body that ended normally; a failed one never reaches the decoder's end check
+        .map(Optional::of)
+        .concat(Source.single(Optional.<String>empty()))
+        .statefulMap(
+            () -> new ChatChunkDecoder(json, settings.baseUrl()),
+            (decoder, data) -> Pair.create(decoder, data.isPresent() ? decoder.accept(data.get()) : decoder.end()),
+            decoder -> Optional.empty())
+        .mapConcat(events -> events)
+        // the answer is whole: stop reading even if the server lingers after [DONE]. This closes the
+        // connection instead of pooling it; a fresh connect is cheap next to a model's answer
+        .takeWhile(event -> !(event instanceof LlmEvent.Completed), true)
+        .mapError(Throwable.class, this::asLlmException);
+  }
+
+  /** The SSE data payloads of one request's response, or a failed source saying why there are none. */
+  private Source<String, NotUsed> eventData(byte[] body) {
+    return Source.<String, NotUsed>fromMaterializer((materializer, attributes) -> {
+          CompletionStage<HttpResponse> response = http.singleRequest(
+              request(body), http.defaultClientHttpsContext(), pool, materializer.system().log());
+          // whoever claims the response owns its entity: the stream reads it, or, if the stream ended
+          // before the response arrived, the cleanup below cancels it so the connection is closed
+          AtomicBoolean claimed = new AtomicBoolean();
+          return Source.completionStage(response)
+              .mapError(Throwable.class, this::unreachable)
+              .flatMapConcat(r -> claimed.compareAndSet(false, true) ? dataOf(r, materializer) : Source.<String>empty())
+              .watchTermination((notUsed, done) -> {
+                done.whenComplete((ok, failure) -> response.thenAccept(r -> {
+                  if (claimed.compareAndSet(false, true)) r.entity().getDataBytes().runWith(Sink.cancelled(), materializer);
+                }));
+                return notUsed;
+              });
+        })
+        .mapMaterializedValue(ignored -> NotUsed.getInstance());
+  }
+
+  private HttpRequest request(byte[] body) {
+    HttpRequest request = HttpRequest.POST(url)
+        .withEntity(ContentTypes.APPLICATION_JSON, body)
+        .addHeader(Accept.create(MediaTypes.TEXT_EVENT_STREAM.toRange()));
+    return settings.hasApiKey() ? request.addHeader(Authorization.oauth2(settings.apiKey())) : request;
+  }
+
+  private Source<String, NotUsed> dataOf(HttpResponse response, Materializer materializer) {
+    if (!response.status().isSuccess()) {
+      String status = response.status().intValue() + " " + response.status().reason();
+      return Source.completionStage(errorBody(response, materializer)).flatMapConcat(said -> Source.failed(
+          new LlmException("The model at " + settings.baseUrl() + " answered HTTP " + status + ": " + said)));
+    }
+    if (response.entity().getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+      // the server ignored "stream": true (or is not a Chat Completions endpoint at all)
+      return Source.completionStage(errorBody(response, materializer)).flatMapConcat(said -> Source.failed(
+          new LlmException("The model at " + settings.baseUrl() + " answered with JSON instead of an event stream: " + said)));
+    }
+    return response.entity().getDataBytes()
+        .via(ServerSentEvents.data(MAX_LINE_BYTES))
+        .mapMaterializedValue(ignored -> NotUsed.getInstance());
+  }
+
+  private CompletionStage<String> errorBody(HttpResponse response, Materializer materializer) {
+    return response.entity()
+        .toStrict(settings.firstTokenTimeout().toMillis(), MAX_ERROR_BODY_BYTES, materializer)
+        .handle((strict, failure) -> strict == null
+            ? "(the body could not be read)"
+            : ErrorBodies.describe(json, strict.getData().utf8String()));
+  }
+
+  /**
+   * The first event must come within the first-token timeout (it includes connecting and the
+   * model's thinking); after that, no gap between events may exceed the idle timeout.
+   */
+  private Source<String, NotUsed> withTimeouts(Source<String, NotUsed> data) {
+    return data.initialTimeout(settings.firstTokenTimeout())
+        .mapError(InitialTimeoutException.class, e -> new LlmException("The model at " + settings.baseUrl()
+            + " sent nothing within " + human(settings.firstTokenTimeout()) + " of the request"))
+        .prefixAndTail(1)
+        .flatMapConcat(firstAndRest -> Source.from(firstAndRest.first()).concat(firstAndRest.second()
+            .idleTimeout(settings.idleTimeout())
+            .mapError(StreamIdleTimeoutException.class, e -> new LlmException("The model at " + settings.baseUrl()
+                + " stopped sending for more than " + human(settings.idleTimeout()) + " in the middle of its answer"))));
+  }
+
+  private Throwable unreachable(Throwable failure) {
+    return new LlmException("Cannot reach the model at " + settings.baseUrl() + ": " + rootMessage(failure), failure);
+  }
+
+  private Throwable asLlmException(Throwable failure) {
+    if (failure instanceof LlmException) return failure;
+    return new LlmException(
+        "The connection to the model at " + settings.baseUrl() + " failed during the answer: " + rootMessage(failure), failure);
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof CompletionException || t.getMessage() == null) && t.getCause() != null) t = t.getCause();
+    while (t.getCause() != null && t.getCause() != t && t.getCause().getMessage() != null) t = t.getCause();
+    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+  }
+
+  private static String human(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  private static Duration javaDuration(scala.concurrent.duration.Duration d) {
+    return d.isFinite() ? Duration.ofNanos(d.toNanos()) : Duration.ofDays(365);
+  }
+
+  private static int powerOfTwoAtLeast(int n) {
+    return Integer.highestOneBit(Math.max(1, n - 1)) << 1;
+  }
+}

@@ -1,0 +1,110 @@
+package codelab.platform.scripted;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The scripted model's wire format, read raw: what any OpenAI client (not only ours) gets. */
+class ScriptedModelServerTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static ActorTestKit testKit;
+  private static ScriptedModelServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    testKit = ActorTestKit.create();
+    server = ScriptedModelServer.start(testKit.system(), 0, Duration.ZERO, 0).toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    // pools still open when the system stops log a scary "shut down unexpectedly"
+    Http.get(testKit.system()).shutdownAllConnectionPools().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    server.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    testKit.shutdownTestKit();
+  }
+
+  private static HttpResponse send(HttpRequest request) throws Exception {
+    return Http.get(testKit.system()).singleRequest(request).toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  private static String body(HttpResponse response) throws Exception {
+    return response.entity().toStrict(5_000, testKit.system()).toCompletableFuture().get(5, TimeUnit.SECONDS)
+        .getData().utf8String();
+  }
+
+  private static HttpResponse chat(String json) throws Exception {
+    return send(HttpRequest.POST(server.baseUrl() + "/chat/completions").withEntity(ContentTypes.APPLICATION_JSON, json));
+  }
+
+  @Test
+  void listsItsModel() throws Exception {
+    HttpResponse response = send(HttpRequest.GET(server.baseUrl() + "/models"));
+
+    assertEquals(200, response.status().intValue());
+    assertEquals(ScriptedModelServer.MODEL, JSON.readTree(body(response)).path("data").get(0).path("id").asText());
+  }
+
+  @Test
+  void streamsOpenAiChunksEndingInDone() throws Exception {
+    HttpResponse response = chat("{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"run ls -la\"}]}");
+
+    assertEquals("text/event-stream", response.entity().getContentType().mediaType().toString());
+    String[] frames = body(response).split("\n\n");
+    assertEquals("data: [DONE]", frames[frames.length - 1]);
+    List<JsonNode> chunks = new ArrayList<>();
+    for (int i = 0; i < frames.length - 1; i++) {
+      assertTrue(frames[i].startsWith("data: "), frames[i]);
+      chunks.add(JSON.readTree(frames[i].substring("data: ".length())));
+    }
+    chunks.forEach(c -> assertEquals("chat.completion.chunk", c.path("object").asText()));
+    assertEquals("assistant", chunks.get(0).path("choices").get(0).path("delta").path("role").asText());
+    JsonNode header = chunks.get(1).path("choices").get(0).path("delta").path("tool_calls").get(0);
+    assertEquals("execute_command", header.path("function").path("name").asText());
+    StringBuilder arguments = new StringBuilder();
+    int fragments = 0;
+    for (JsonNode chunk : chunks.subList(2, chunks.size() - 2)) {
+      arguments.append(chunk.path("choices").get(0).path("delta").path("tool_calls").get(0).path("function").path("arguments").asText());
+      fragments++;
+    }
+    assertTrue(fragments > 1, "arguments come in several fragments");
+    assertEquals("{\"command\":\"ls -la\"}", arguments.toString());
+    assertEquals("tool_calls", chunks.get(chunks.size() - 2).path("choices").get(0).path("finish_reason").asText());
+    JsonNode usage = chunks.get(chunks.size() - 1).path("usage");
+    assertEquals(3, usage.path("prompt_tokens").asInt());
+    assertEquals(1 + fragments, usage.path("completion_tokens").asInt());
+  }
+
+  @Test
+  void answersWithoutStreamingWhenAskedTo() throws Exception {
+    HttpResponse response = chat("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}");
+
+    JsonNode completion = JSON.readTree(body(response));
+    assertEquals("chat.completion", completion.path("object").asText());
+    assertEquals("You said: hello", completion.path("choices").get(0).path("message").path("content").asText());
+  }
+
+  @Test
+  void rejectsARequestWithoutMessages() throws Exception {
+    HttpResponse response = chat("{\"model\":\"m\"}");
+
+    assertEquals(400, response.status().intValue());
+    assertTrue(JSON.readTree(body(response)).path("error").path("message").asText().contains("messages"));
+  }
+}

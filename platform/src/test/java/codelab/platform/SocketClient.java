@@ -36,6 +36,17 @@ final class SocketClient implements WebSocket.Listener, AutoCloseable {
     return client;
   }
 
+  /** The HTTP status of a refused upgrade (401, 403, 404 …), or 101 when the socket opened. */
+  static int handshakeStatus(int port, String sessionId, String token) {
+    try {
+      connect(port, sessionId, token, null).close();
+      return 101;
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) return refused.getResponse().statusCode();
+      throw e;
+    }
+  }
+
   void send(Map<String, Object> message) {
     try {
       sendText(ApiClient.JSON.writeValueAsString(message));

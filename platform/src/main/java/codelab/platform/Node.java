@@ -29,6 +29,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -106,6 +107,12 @@ public final class Node {
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS)
               .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+      // client pools (the model's) close before the system does, or pekko-http reports them as crashed
+      CoordinatedShutdown.get(system)
+          .addTask(
+              CoordinatedShutdown.PhaseServiceStop(),
+              "close-model-connections",
+              () -> Http.get(system).shutdownAllConnectionPools().thenApply(unused -> Done.getInstance()));
       log.info(
           "CodeLab node {} serving HTTP on {} ({}; database {})",
           version, binding.localAddress(), Cluster.get(system).selfMember().address(), database.describe());

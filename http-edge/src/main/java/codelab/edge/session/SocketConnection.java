@@ -6,7 +6,6 @@ import codelab.session.SessionUpdate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Duration;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -15,7 +14,6 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
@@ -50,10 +48,6 @@ final class SocketConnection extends AbstractBehavior<Object> {
 
   private record SessionStopped(ActorRef<Session.Command> session) implements NoSerializationVerificationNeeded {}
 
-  private enum Resubscribe implements NoSerializationVerificationNeeded {
-    INSTANCE
-  }
-
   /** Thrown into the outgoing stream when its buffer overflowed; the stream turns it into {@code resync}. */
   static final class SubscriberTooSlow extends RuntimeException {
     SubscriberTooSlow() {
@@ -61,15 +55,11 @@ final class SocketConnection extends AbstractBehavior<Object> {
     }
   }
 
-  private static final Duration RESUBSCRIBE_DELAY = Duration.ofMillis(200);
-
   static Behavior<Object> create(
       EntityRef<Session.Command> session, String userId, long afterSeq, BoundedSourceQueue<Message> out) {
-    return Behaviors.setup(
-        context -> Behaviors.withTimers(timers -> new SocketConnection(context, timers, session, userId, afterSeq, out)));
+    return Behaviors.setup(context -> new SocketConnection(context, session, userId, afterSeq, out));
   }
 
-  private final TimerScheduler<Object> timers;
   private final EntityRef<Session.Command> session;
   private final String userId;
   private final BoundedSourceQueue<Message> out;
@@ -80,13 +70,11 @@ final class SocketConnection extends AbstractBehavior<Object> {
 
   private SocketConnection(
       ActorContext<Object> context,
-      TimerScheduler<Object> timers,
       EntityRef<Session.Command> session,
       String userId,
       long afterSeq,
       BoundedSourceQueue<Message> out) {
     super(context);
-    this.timers = timers;
     this.session = session;
     this.userId = userId;
     this.out = out;
@@ -102,10 +90,6 @@ final class SocketConnection extends AbstractBehavior<Object> {
         .onMessage(ClientStarted.class, started -> ack(started.ackTo()))
         .onMessage(ClientFrame.class, this::onFrame)
         .onMessage(SessionStopped.class, this::onSessionStopped)
-        .onMessage(Resubscribe.class, r -> {
-          subscribe(deliveredSeq);
-          return this;
-        })
         .onMessage(ClientClosed.class, closed -> Behaviors.stopped())
         .build();
   }
@@ -148,8 +132,9 @@ final class SocketConnection extends AbstractBehavior<Object> {
   private Behavior<Object> onSessionStopped(SessionStopped stopped) {
     if (!stopped.session().equals(watchedSession)) return this;
     watchedSession = null;
-    // the entity is starting again, maybe on another node: give sharding a moment, then follow it
-    timers.startSingleTimer(Resubscribe.INSTANCE, RESUBSCRIBE_DELAY);
+    // the entity is starting again, maybe on another node; sharding buffers the subscription until
+    // it is there, and since the client's next command goes the same way, it cannot overtake it
+    subscribe(deliveredSeq);
     return this;
   }
 

@@ -130,16 +130,17 @@ public final class SessionSocket extends AllDirectives {
                     SocketConnection.FrameAck.INSTANCE,
                     SocketConnection.ClientClosed.INSTANCE,
                     failure -> SocketConnection.ClientClosed.INSTANCE));
-    Source<Message, NotUsed> out =
-        outgoing
-            .second()
-            .recover(
-                new PFBuilder<Throwable, Message>()
-                    .match(
-                        SocketConnection.SubscriberTooSlow.class,
-                        e -> TextMessage.create("{\"type\":\"resync\",\"reason\":\"" + e.getMessage() + "\"}"))
-                    .build());
-    return Flow.fromSinkAndSourceCoupled(incoming, out);
+    return Flow.fromSinkAndSourceCoupled(incoming, endingInResync(outgoing.second()));
+  }
+
+  /** The frames to a client; when it fell too far behind, the last one is {@code resync} and the socket closes. */
+  static Source<Message, NotUsed> endingInResync(Source<Message, NotUsed> frames) {
+    return frames.recover(
+        new PFBuilder<Throwable, Message>()
+            .match(
+                SocketConnection.SubscriberTooSlow.class,
+                e -> TextMessage.create(WireMessages.resync(e.getMessage()).toString()))
+            .build());
   }
 
   private record Frame(String text, String problem) {}

@@ -1,0 +1,100 @@
+package codelab.edge.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import codelab.edge.WireJson;
+import codelab.session.Session;
+import codelab.session.SessionUpdate;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.testkit.javadsl.TestEntityRef;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The socket's side of a subscription: resync for a slow client, and following a session that moves. */
+class SocketConnectionTest {
+
+  static final ActorTestKit testKit = ActorTestKit.create();
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  private final TestProbe<Session.Command> session = testKit.createTestProbe();
+
+  @Test
+  void aClientThatFallsBehindItsBufferGetsResyncAndIsDropped() throws Exception {
+    Pair<BoundedSourceQueue<Message>, Source<Message, NotUsed>> frames = Source.<Message>queue(4).preMaterialize(testKit.system());
+    ActorRef<Object> connection = connect(frames.first(), Long.MAX_VALUE);
+    ActorRef<SessionUpdate> subscriber = subscribed(0);
+
+    // nobody reads the socket: the buffer holds session_info and three deltas, the next one overflows
+    for (int i = 0; i < 10; i++) subscriber.tell(new SessionUpdate.AssistantDelta("turn-1", i, "t" + i));
+    session.expectTerminated(connection, Duration.ofSeconds(3));
+
+    List<Message> sent =
+        SessionSocket.endingInResync(frames.second()).runWith(Sink.seq(), testKit.system()).toCompletableFuture().get();
+    JsonNode last = WireJson.MAPPER.readTree(sent.get(sent.size() - 1).asTextMessage().getStrictText());
+    assertEquals("resync", last.get("type").asText());
+    assertTrue(sent.size() <= 5, "nothing after resync: " + sent.size());
+  }
+
+  @Test
+  void whenTheSessionMovesTheConnectionSubscribesAgainAfterWhatItDelivered() {
+    Pair<BoundedSourceQueue<Message>, Source<Message, NotUsed>> frames = Source.<Message>queue(64).preMaterialize(testKit.system());
+    connect(frames.first(), 0);
+    TestProbe<Session.Command> firstHome = testKit.createTestProbe();
+    Session.Subscribe subscribe = session.expectMessageClass(Session.Subscribe.class);
+    assertEquals(0, subscribe.afterSeq());
+    subscribe.subscriber().tell(new SessionUpdate.Subscribed(firstHome.getRef(), "s-1", "coder", 7));
+    subscribe.subscriber().tell(new SessionUpdate.MessageAccepted(5, null, "hi"));
+    subscribe.subscriber().tell(new SessionUpdate.TurnCompleted(7, "turn-1"));
+
+    firstHome.stop(); // hand-off, rebalance or crash: the entity's actor is gone
+
+    Session.Subscribe again = session.expectMessageClass(Session.Subscribe.class);
+    assertEquals(7, again.afterSeq());
+    assertEquals(subscribe.subscriber(), again.subscriber());
+    // what a re-subscription replays that was already delivered is not sent twice
+    again.subscriber().tell(new SessionUpdate.Subscribed(session.getRef(), "s-1", "coder", 8));
+    again.subscriber().tell(new SessionUpdate.TurnCompleted(7, "turn-1"));
+    again.subscriber().tell(new SessionUpdate.MessageAccepted(8, "op", "next"));
+    List<String> types =
+        frames.second().take(4).completionTimeout(Duration.ofSeconds(3)).runWith(Sink.seq(), testKit.system())
+            .toCompletableFuture().join().stream()
+            .map(m -> readType(m))
+            .toList();
+    assertEquals(List.of("session_info", "message_accepted", "turn_completed", "message_accepted"), types);
+  }
+
+  private ActorRef<Object> connect(BoundedSourceQueue<Message> queue, long afterSeq) {
+    return testKit.spawn(
+        SocketConnection.create(TestEntityRef.of(Session.ENTITY_KEY, "s-1", session.getRef()), "user-1", afterSeq, queue));
+  }
+
+  private ActorRef<SessionUpdate> subscribed(long lastSeq) {
+    Session.Subscribe subscribe = session.expectMessageClass(Session.Subscribe.class);
+    subscribe.subscriber().tell(new SessionUpdate.Subscribed(session.getRef(), "s-1", "coder", lastSeq));
+    return subscribe.subscriber();
+  }
+
+  private static String readType(Message message) {
+    try {
+      return WireJson.MAPPER.readTree(message.asTextMessage().getStrictText()).get("type").asText();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package codelab.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import codelab.schema.TestDatabase;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A client that joins or comes back in the middle of a turn: it gets what was persisted after its
+ * {@code after_seq}, then the running turn's deltas from index 0, then the live ones, with nothing
+ * lost or repeated.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ResumeTest {
+
+  private TestDatabase database;
+  private Node node;
+  private ApiClient api;
+
+  abstract TestDatabase.Kind databaseKind();
+
+  @BeforeAll
+  void startNode() throws IOException {
+    Path dataDir = Files.createTempDirectory("codelab-resume");
+    database = TestDatabase.create(databaseKind(), dataDir);
+    // a turn of about two seconds, so that a second client can join in the middle of it
+    node = Node.start(TestNode.config(database, dataDir, Map.of(
+        "codelab.scripted-model.token-delay-ms", 10, "codelab.scripted-model.extra-tokens", 200)));
+    api = new ApiClient(node.httpPort()).loggedInAsNewUser();
+  }
+
+  @AfterAll
+  void stopNode() {
+    TestNode.stop(node);
+    database.drop();
+  }
+
+  @Test
+  void aClientJoiningMidTurnGetsTheMissedMessagesThenThePartialTextThenLiveDeltas() {
+    String sessionId = api.createSession();
+    try (SocketClient first = SocketClient.connect(node.httpPort(), sessionId, api.accessToken, null)) {
+      first.next("session_info");
+      first.send(Map.of("type", "user_message", "content", "a long answer please", "operation_id", "long"));
+      long acceptedSeq = first.next("message_accepted").get("seq").asLong();
+      for (int i = 0; i < 20; i++) first.next("assistant_delta");
+
+      try (SocketClient late = SocketClient.connect(node.httpPort(), sessionId, api.accessToken, "after_seq=1")) {
+        late.next("session_info");
+        assertEquals(acceptedSeq, late.next("message_accepted").get("seq").asLong());
+        List<JsonNode> rest = late.untilType("turn_completed");
+        String streamed = deltasInOrder(rest);
+        JsonNode message = rest.get(rest.size() - 2);
+        assertEquals("assistant_message", message.get("type").asText());
+        assertEquals(message.get("content").asText(), streamed, "partial text plus live deltas make the whole message");
+        assertTrue(streamed.length() > 200);
+      }
+      first.untilType("turn_completed");
+
+      // within one connection: resume replays what was persisted after the given seq
+      first.send(Map.of("type", "resume", "after_seq", acceptedSeq));
+      assertEquals("assistant_message", first.next().get("type").asText());
+      assertEquals("turn_completed", first.next().get("type").asText());
+      first.send(Map.of("type", "resume", "after_seq", "soon"));
+      assertEquals("invalid_message", first.next("error").get("code").asText());
+    }
+  }
+
+  /** The tokens of the deltas, checking that their indexes run 0, 1, 2 … without gaps or repeats. */
+  private static String deltasInOrder(List<JsonNode> messages) {
+    StringBuilder text = new StringBuilder();
+    int expected = 0;
+    for (JsonNode m : messages) {
+      if (!m.get("type").asText().equals("assistant_delta")) continue;
+      assertEquals(expected++, m.get("index").asInt());
+      text.append(m.get("token").asText());
+    }
+    return text.toString();
+  }
+
+  static final class OnH2 extends ResumeTest {
+    @Override
+    TestDatabase.Kind databaseKind() {
+      return TestDatabase.Kind.H2;
+    }
+  }
+
+  static final class OnPostgres extends ResumeTest {
+    @Override
+    TestDatabase.Kind databaseKind() {
+      return TestDatabase.Kind.POSTGRES;
+    }
+  }
+}

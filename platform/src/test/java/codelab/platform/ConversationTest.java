@@ -12,34 +12,39 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A user's whole path through one node, from outside: register, log in, create a session, chat over
  * a real WebSocket with the scripted model behind real HTTP. Runs on H2 and on PostgreSQL.
  */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(TestDatabase.Kind.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ConversationTest {
+class ConversationTest {
 
   private Path dataDir;
   private TestDatabase database;
   private Node node;
   private ApiClient api;
 
-  abstract TestDatabase.Kind databaseKind();
+  @Parameter TestDatabase.Kind databaseKind;
 
-  @BeforeAll
+  @BeforeParameterizedClassInvocation
   void startNode() throws java.io.IOException {
     dataDir = java.nio.file.Files.createTempDirectory("codelab-test");
-    database = TestDatabase.create(databaseKind(), dataDir);
+    database = TestDatabase.create(databaseKind, dataDir);
     node = TestNode.start(database, dataDir);
     api = new ApiClient(node.httpPort()).loggedInAsNewUser();
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   void stopNode() {
     TestNode.stop(node);
     database.drop();
@@ -171,19 +176,5 @@ abstract class ConversationTest {
     assertEquals(second, page.get("sessions").get(0).get("id").asText());
     assertEquals(first, page.get("sessions").get(1).get("id").asText());
     assertEquals(200, user.get("/api/v1/me").status());
-  }
-
-  static final class OnH2 extends ConversationTest {
-    @Override
-    TestDatabase.Kind databaseKind() {
-      return TestDatabase.Kind.H2;
-    }
-  }
-
-  static final class OnPostgres extends ConversationTest {
-    @Override
-    TestDatabase.Kind databaseKind() {
-      return TestDatabase.Kind.POSTGRES;
-    }
   }
 }

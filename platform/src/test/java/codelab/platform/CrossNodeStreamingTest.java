@@ -21,7 +21,8 @@ import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Two nodes of one cluster in this JVM. The WebSocket is held by the node that does not host the
@@ -29,14 +30,13 @@ import org.junit.jupiter.api.Test;
  * serialization is off). Then the entity's node leaves: the socket's connection follows the entity
  * to its new home and the conversation goes on over the same socket.
  */
-abstract class CrossNodeStreamingTest {
+class CrossNodeStreamingTest {
 
-  abstract TestDatabase.Kind databaseKind();
-
-  @Test
-  void tokensStreamAcrossNodesAndTheSubscriberFollowsTheEntity() throws Exception {
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestDatabase.Kind.class)
+  void tokensStreamAcrossNodesAndTheSubscriberFollowsTheEntity(TestDatabase.Kind databaseKind) throws Exception {
     Path dataDir = Files.createTempDirectory("codelab-cluster");
-    TestDatabase database = TestDatabase.create(databaseKind(), dataDir);
+    TestDatabase database = TestDatabase.create(databaseKind, dataDir);
     Node first = null;
     Node second = null;
     try {
@@ -120,19 +120,5 @@ abstract class CrossNodeStreamingTest {
       Thread.sleep(100);
     }
     throw new AssertionError("the cluster did not reach " + count + " members up");
-  }
-
-  static final class OnH2 extends CrossNodeStreamingTest {
-    @Override
-    TestDatabase.Kind databaseKind() {
-      return TestDatabase.Kind.H2;
-    }
-  }
-
-  static final class OnPostgres extends CrossNodeStreamingTest {
-    @Override
-    TestDatabase.Kind databaseKind() {
-      return TestDatabase.Kind.POSTGRES;
-    }
   }
 }

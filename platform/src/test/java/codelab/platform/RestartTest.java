@@ -11,21 +11,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A node stops and a new one starts on the same database: the conversation, its sequence numbers
  * and the user's token survive, and a client that resumes from {@code after_seq=0} gets exactly
  * what it saw live.
  */
-abstract class RestartTest {
+class RestartTest {
 
-  abstract TestDatabase.Kind databaseKind();
-
-  @Test
-  void historyAndSequenceNumbersSurviveARestart() throws IOException {
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestDatabase.Kind.class)
+  void historyAndSequenceNumbersSurviveARestart(TestDatabase.Kind databaseKind) throws IOException {
     Path dataDir = Files.createTempDirectory("codelab-restart");
-    TestDatabase database = TestDatabase.create(databaseKind(), dataDir);
+    TestDatabase database = TestDatabase.create(databaseKind, dataDir);
     Node node = TestNode.start(database, dataDir);
     try {
       ApiClient api = new ApiClient(node.httpPort()).loggedInAsNewUser();
@@ -64,19 +64,5 @@ abstract class RestartTest {
 
   private static String persisted(JsonNode message) {
     return message.get("seq").asLong() + " " + message.get("type").asText() + " " + message.path("content").asText("");
-  }
-
-  static final class OnH2 extends RestartTest {
-    @Override
-    TestDatabase.Kind databaseKind() {
-      return TestDatabase.Kind.H2;
-    }
-  }
-
-  static final class OnPostgres extends RestartTest {
-    @Override
-    TestDatabase.Kind databaseKind() {
-      return TestDatabase.Kind.POSTGRES;
-    }
   }
 }

@@ -10,36 +10,41 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A client that joins or comes back in the middle of a turn: it gets what was persisted after its
  * {@code after_seq}, then the running turn's deltas from index 0, then the live ones, with nothing
  * lost or repeated.
  */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(TestDatabase.Kind.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ResumeTest {
+class ResumeTest {
 
   private TestDatabase database;
   private Node node;
   private ApiClient api;
 
-  abstract TestDatabase.Kind databaseKind();
+  @Parameter TestDatabase.Kind databaseKind;
 
-  @BeforeAll
+  @BeforeParameterizedClassInvocation
   void startNode() throws IOException {
     Path dataDir = Files.createTempDirectory("codelab-resume");
-    database = TestDatabase.create(databaseKind(), dataDir);
+    database = TestDatabase.create(databaseKind, dataDir);
     // a turn of about two seconds, so that a second client can join in the middle of it
     node = Node.start(TestNode.config(database, dataDir, Map.of(
         "codelab.scripted-model.token-delay-ms", 10, "codelab.scripted-model.extra-tokens", 200)));
     api = new ApiClient(node.httpPort()).loggedInAsNewUser();
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   void stopNode() {
     TestNode.stop(node);
     database.drop();
@@ -85,19 +90,5 @@ abstract class ResumeTest {
       text.append(m.get("token").asText());
     }
     return text.toString();
-  }
-
-  static final class OnH2 extends ResumeTest {
-    @Override
-    TestDatabase.Kind databaseKind() {
-      return TestDatabase.Kind.H2;
-    }
-  }
-
-  static final class OnPostgres extends ResumeTest {
-    @Override
-    TestDatabase.Kind databaseKind() {
-      return TestDatabase.Kind.POSTGRES;
-    }
   }
 }

@@ -7,8 +7,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A database of its own for one test: a file-backed H2 database in a temporary folder, or a freshly
@@ -53,18 +51,7 @@ public record TestDatabase(Kind kind, String url, String user, String password) 
   }
 
   public DataSource dataSource() {
-    if (kind == Kind.H2) {
-      JdbcDataSource h2 = new JdbcDataSource();
-      h2.setURL(url);
-      h2.setUser(user);
-      h2.setPassword(password);
-      return h2;
-    }
-    PGSimpleDataSource pg = new PGSimpleDataSource();
-    pg.setURL(url);
-    pg.setUser(user);
-    pg.setPassword(password);
-    return pg;
+    return new JdbcTarget(url, user, password).dataSource();
   }
 
   /** Drops a PostgreSQL test database (H2 files go with their temporary folder). */

@@ -1,13 +1,12 @@
 package codelab.platform;
 
+import codelab.schema.JdbcTarget;
 import codelab.schema.SchemaMigrations;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The node's database: PostgreSQL when {@code codelab.db.url} (CODELAB_DB_URL) is set, otherwise an
@@ -56,18 +55,7 @@ public record Database(Kind kind, String url, String user, String password) {
   }
 
   public DataSource dataSource() {
-    if (kind == Kind.H2) {
-      JdbcDataSource h2 = new JdbcDataSource();
-      h2.setURL(url);
-      h2.setUser(user);
-      h2.setPassword(password);
-      return h2;
-    }
-    PGSimpleDataSource pg = new PGSimpleDataSource();
-    pg.setURL(url);
-    pg.setUser(user);
-    pg.setPassword(password);
-    return pg;
+    return new JdbcTarget(url, user, password).dataSource();
   }
 
   public void migrate() {

@@ -48,8 +48,12 @@ final class ApiClient {
             .stream()
             .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
             .collect(Collectors.joining("&"));
+    return postForm("/oauth/token", form);
+  }
+
+  Reply postForm(String path, String form) {
     return send(
-        HttpRequest.newBuilder(URI.create(baseUrl + "/oauth/token"))
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(HttpRequest.BodyPublishers.ofString(form)));
   }

@@ -151,6 +151,10 @@ class ConversationTest {
     ApiClient.Reply wrongPassword = anonymous.token("nobody-here", "wrong password 123");
     assertEquals(400, wrongPassword.status());
     assertEquals("invalid_grant", wrongPassword.body().get("error").asText());
+
+    ApiClient.Reply notAForm = anonymous.postForm("/oauth/token", "grant_type=password&password=has a space");
+    assertEquals(400, notAForm.status());
+    assertEquals("invalid_request", notAForm.body().get("error").asText());
   }
 
   @Test

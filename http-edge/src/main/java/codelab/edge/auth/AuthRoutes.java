@@ -19,6 +19,9 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejection;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.pattern.StatusReply;
 
@@ -58,7 +61,9 @@ public final class AuthRoutes extends AllDirectives {
   public Route routes() {
     return concat(
         path(segment(".well-known").slash("jwks.json"), () -> get(() -> JsonResponses.complete(StatusCodes.OK, keys.jwks()))),
-        path(segment("oauth").slash("token"), () -> post(() -> formFieldMap(this::token))),
+        path(
+            segment("oauth").slash("token"),
+            () -> post(() -> handleRejections(oauthRejections(), () -> formFieldMap(this::token)))),
         pathPrefix(
             "api",
             () ->
@@ -134,6 +139,18 @@ public final class AuthRoutes extends AllDirectives {
                 },
                 blocking);
     return completeWithFuture(response);
+  }
+
+  /** A body that is not a readable form gets OAuth2's own error format, as every answer of this endpoint does. */
+  private RejectionHandler oauthRejections() {
+    return RejectionHandler.newBuilder()
+        .handle(
+            MalformedRequestContentRejection.class,
+            r -> complete(oauthErrorResponse(StatusCodes.BAD_REQUEST, "invalid_request", "the body is not a valid form (application/x-www-form-urlencoded, URL-encoded values)")))
+        .handle(
+            UnsupportedRequestContentTypeRejection.class,
+            r -> complete(oauthErrorResponse(StatusCodes.BAD_REQUEST, "invalid_request", "send the parameters as application/x-www-form-urlencoded")))
+        .build();
   }
 
   private Route me(AuthenticatedUser user) {

@@ -32,6 +32,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class CrossNodeStreamingTest {
 
+  /** Every message is serialized, also between actors of one node: what is not serializable fails here. */
+  private static final Map<String, Object> SERIALIZE_EVERY_MESSAGE = Map.of("pekko.actor.serialize-messages", "on");
+
+  private static Map<String, Object> withSeed(int seedPort) {
+    return Map.of("pekko.actor.serialize-messages", "on", "codelab.seed-nodes", "127.0.0.1:" + seedPort);
+  }
+
   @ParameterizedTest(name = "on {0}")
   @EnumSource(TestDatabase.Kind.class)
   void tokensStreamAcrossNodesAndTheSubscriberFollowsTheEntity(TestDatabase.Kind databaseKind) throws Exception {
@@ -40,10 +47,11 @@ class CrossNodeStreamingTest {
     Node first = null;
     Node second = null;
     try {
-      first = TestNode.start(database, dataDir);
+      first = Node.start(TestNode.config(database, dataDir, SERIALIZE_EVERY_MESSAGE));
       int firstPort = first.clusterAddress().getPort().get();
-      second = Node.start(TestNode.config(database, dataDir, Map.of("codelab.seed-nodes", "127.0.0.1:" + firstPort)));
+      second = Node.start(TestNode.config(database, dataDir, withSeed(firstPort)));
       awaitMembersUp(first, 2);
+      assertTrue(second.system().settings().config().getBoolean("pekko.actor.serialize-messages"));
 
       ApiClient api = new ApiClient(second.httpPort()).loggedInAsNewUser();
       String sessionId = api.createSession();

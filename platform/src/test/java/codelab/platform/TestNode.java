@@ -27,6 +27,7 @@ final class TestNode {
     settings.put("pekko.remote.artery.canonical.port", 0);
     settings.put("pekko.management.http.port", 0);
     settings.put("pekko.coordinated-shutdown.exit-jvm", "off");
+    settings.put("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
     settings.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
     settings.putAll(extra);
     return ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load());

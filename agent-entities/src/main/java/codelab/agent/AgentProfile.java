@@ -1,6 +1,8 @@
 package codelab.agent;
 
+import codelab.llm.LlmTool;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -46,6 +48,21 @@ public enum AgentProfile {
 
   public String systemPrompt() {
     return systemPrompt;
+  }
+
+  /** The tools this agent may ask the IDE for; the "ask" agent only reads. */
+  public List<IdeTool> tools() {
+    if (this == ASK) return List.of(IdeTool.READ_FILE, IdeTool.LIST_FILES, IdeTool.SEARCH_IN_CODE);
+    return List.of(IdeTool.values());
+  }
+
+  /** The agent's approval policy: which of its tool calls wait for a human. */
+  public boolean requiresApproval(String toolName) {
+    return IdeTool.named(toolName).map(IdeTool::needsApprovalByDefault).orElse(true);
+  }
+
+  public List<LlmTool> toolDefinitions() {
+    return tools().stream().map(IdeTool::definition).toList();
   }
 
   public static Optional<AgentProfile> ofType(String type) {

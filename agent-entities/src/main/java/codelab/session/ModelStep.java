@@ -13,22 +13,29 @@ import org.apache.pekko.stream.UniqueKillSwitch;
 final class ModelStep {
 
   final String turnId;
+  /** Deltas of a turn are numbered across its model calls: this call's first delta continues the count. */
+  private final int firstIndex;
   private final List<String> tokens = new ArrayList<>();
   private final StringBuilder text = new StringBuilder();
   private final UniqueKillSwitch killSwitch;
   Session.Usage usage;
   List<LlmToolCall> toolCalls = List.of();
 
-  ModelStep(String turnId, UniqueKillSwitch killSwitch) {
+  ModelStep(String turnId, int firstIndex, UniqueKillSwitch killSwitch) {
     this.turnId = turnId;
+    this.firstIndex = firstIndex;
     this.killSwitch = killSwitch;
   }
 
   SessionUpdate.AssistantDelta append(String token) {
-    SessionUpdate.AssistantDelta delta = new SessionUpdate.AssistantDelta(turnId, tokens.size(), token);
+    SessionUpdate.AssistantDelta delta = new SessionUpdate.AssistantDelta(turnId, firstIndex + tokens.size(), token);
     tokens.add(token);
     text.append(token);
     return delta;
+  }
+
+  int deltaCount() {
+    return tokens.size();
   }
 
   String text() {
@@ -37,7 +44,7 @@ final class ModelStep {
 
   List<SessionUpdate> deltasSoFar() {
     List<SessionUpdate> deltas = new ArrayList<>(tokens.size());
-    for (int i = 0; i < tokens.size(); i++) deltas.add(new SessionUpdate.AssistantDelta(turnId, i, tokens.get(i)));
+    for (int i = 0; i < tokens.size(); i++) deltas.add(new SessionUpdate.AssistantDelta(turnId, firstIndex + i, tokens.get(i)));
     return deltas;
   }
 

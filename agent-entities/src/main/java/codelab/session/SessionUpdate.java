@@ -26,7 +26,27 @@ public sealed interface SessionUpdate extends JsonSerializable {
 
   record AgentSwitched(long seq, String fromAgent, String toAgent, String reason) implements SessionUpdate {}
 
+  /**
+   * A call for the IDE: to run ({@code requiresApproval} false) or announced while it waits for a
+   * human. {@code resent}: sent again to a client that came back while the call still waits; it
+   * carries the seq of the event that first sent it.
+   */
+  record ToolCallRequested(
+      long seq, String turnId, String callId, String toolName, String argumentsJson, boolean requiresApproval, boolean resent)
+      implements SessionUpdate {}
+
+  record ApprovalRequired(
+      long seq, String callId, String toolName, String argumentsJson, String reason, java.time.Instant deadline, boolean resent)
+      implements SessionUpdate {}
+
+  record ApprovalResolved(long seq, String callId, String decision, String argumentsJson, String feedback)
+      implements SessionUpdate {}
+
+  record ToolResultRecorded(long seq, String callId) implements SessionUpdate {}
+
   record TurnCompleted(long seq, String turnId) implements SessionUpdate {}
+
+  record TurnCancelled(long seq, String turnId) implements SessionUpdate {}
 
   record TurnFailed(long seq, String turnId, String error) implements SessionUpdate {}
 
@@ -40,6 +60,18 @@ public sealed interface SessionUpdate extends JsonSerializable {
       return Optional.of(new TurnCompleted(seq, e.turnId()));
     } else if (event instanceof Session.TurnFailed e) {
       return Optional.of(new TurnFailed(seq, e.turnId(), e.error()));
+    } else if (event instanceof Session.ToolCallRequested e) {
+      return Optional.of(new ToolCallRequested(seq, e.turnId(), e.call().callId(), e.call().toolName(), e.call().argumentsJson(), e.requiresApproval(), false));
+    } else if (event instanceof Session.ApprovalRequested e) {
+      return Optional.of(new ApprovalRequired(seq, e.callId(), e.toolName(), e.argumentsJson(), e.reason(), e.deadline(), false));
+    } else if (event instanceof Session.ApprovalResolved e) {
+      return Optional.of(new ApprovalResolved(seq, e.callId(), e.decision(), e.argumentsJson(), e.feedback()));
+    } else if (event instanceof Session.ToolCallReleased e) {
+      return Optional.of(new ToolCallRequested(seq, e.turnId(), e.callId(), e.toolName(), e.argumentsJson(), false, false));
+    } else if (event instanceof Session.ToolResultRecorded e) {
+      return Optional.of(new ToolResultRecorded(seq, e.callId()));
+    } else if (event instanceof Session.TurnCancelled e) {
+      return Optional.of(new TurnCancelled(seq, e.turnId()));
     } else if (event instanceof Session.AgentSwitched e) {
       return Optional.of(new AgentSwitched(seq, e.fromAgent(), e.toAgent(), e.reason()));
     }
@@ -53,6 +85,11 @@ public sealed interface SessionUpdate extends JsonSerializable {
     if (update instanceof AgentSwitched u) return u.seq();
     if (update instanceof TurnCompleted u) return u.seq();
     if (update instanceof TurnFailed u) return u.seq();
+    if (update instanceof TurnCancelled u) return u.seq();
+    if (update instanceof ToolResultRecorded u) return u.seq();
+    if (update instanceof ApprovalResolved u) return u.seq();
+    if (update instanceof ToolCallRequested u) return u.resent() ? -1 : u.seq();
+    if (update instanceof ApprovalRequired u) return u.resent() ? -1 : u.seq();
     return -1;
   }
 }

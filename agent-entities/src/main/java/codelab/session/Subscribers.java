@@ -16,6 +16,7 @@ final class Subscribers {
 
   private static final class Subscription {
     boolean catchingUp;
+    long afterSeq;
     final List<SessionUpdate> heldBack = new ArrayList<>();
   }
 
@@ -25,14 +26,21 @@ final class Subscribers {
     subscriptions.put(subscriber, new Subscription());
   }
 
-  void addCatchingUp(ActorRef<SessionUpdate> subscriber) {
+  void addCatchingUp(ActorRef<SessionUpdate> subscriber, long afterSeq) {
     Subscription subscription = new Subscription();
     subscription.catchingUp = true;
+    subscription.afterSeq = afterSeq;
     subscriptions.put(subscriber, subscription);
   }
 
   boolean contains(ActorRef<SessionUpdate> subscriber) {
     return subscriptions.containsKey(subscriber);
+  }
+
+  /** The {@code after_seq} a catching-up subscriber asked for. */
+  long catchUpStart(ActorRef<SessionUpdate> subscriber) {
+    Subscription subscription = subscriptions.get(subscriber);
+    return subscription == null ? Long.MAX_VALUE : subscription.afterSeq;
   }
 
   void remove(ActorRef<SessionUpdate> subscriber) {
@@ -54,10 +62,10 @@ final class Subscribers {
 
   /**
    * Delivers what the journal had for a subscriber, then what was held back while reading it (minus
-   * what the journal already covered), then the running turn's partial text; from then on it is live.
+   * what the journal already covered), then what is in flight (the running turn's partial text, its unanswered calls); from then on it is live.
    */
   void completeCatchUp(
-      ActorRef<SessionUpdate> subscriber, List<SessionUpdate> fromJournal, List<SessionUpdate> partialTurn) {
+      ActorRef<SessionUpdate> subscriber, List<SessionUpdate> fromJournal, List<SessionUpdate> inFlight) {
     Subscription subscription = subscriptions.get(subscriber);
     if (subscription == null || !subscription.catchingUp) return;
     long delivered = 0;
@@ -68,7 +76,7 @@ final class Subscribers {
     for (SessionUpdate update : subscription.heldBack) {
       if (SessionUpdate.seqOf(update) > delivered) subscriber.tell(update);
     }
-    partialTurn.forEach(subscriber::tell);
+    inFlight.forEach(subscriber::tell);
     subscription.heldBack.clear();
     subscription.catchingUp = false;
   }

@@ -26,6 +26,16 @@ final class FakeModel implements LlmClient {
     return Source.from(events);
   }
 
+  /** An answer that asks for tools: {@code name:argumentsJson} pairs. */
+  static Source<LlmEvent, NotUsed> toolCalls(String... calls) {
+    List<codelab.llm.LlmToolCall> requested = new ArrayList<>();
+    for (int i = 0; i < calls.length; i++) {
+      String[] nameAndArguments = calls[i].split(":", 2);
+      requested.add(new codelab.llm.LlmToolCall("provider-" + i + "-" + System.nanoTime(), nameAndArguments[0], nameAndArguments[1]));
+    }
+    return Source.from(List.of(new LlmEvent.ToolCallsRequested(requested), new LlmEvent.Completed("tool_calls")));
+  }
+
   FakeModel thenAnswer(Source<LlmEvent, NotUsed> answer) {
     answers.add(answer);
     return this;

@@ -26,40 +26,21 @@ import org.apache.pekko.persistence.testkit.query.javadsl.PersistenceTestKitRead
 import org.apache.pekko.stream.javadsl.Source;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.AfterAll;
 
 class SessionTest {
 
-  static final ActorTestKit testKit =
-      ActorTestKit.create(
-          EventSourcedBehaviorTestKit.config()
-              .withFallback(PersistenceTestKitPlugin.getInstance().config())
-              .withFallback(ConfigFactory.load()));
-
-  @AfterAll
-  static void shutdown() {
-    testKit.shutdownTestKit();
-  }
-
-  private static final String OWNER = "user-1";
-  private static final Session.Settings SETTINGS =
-      new Session.Settings(PersistenceTestKitReadJournal.Identifier(), 100, 2);
+  static final ActorTestKit testKit = SessionFixture.testKit;
+  private static final String OWNER = SessionFixture.OWNER;
 
   private FakeModel model;
   private EventSourcedBehaviorTestKit<Session.Command, Session.Event, Session.State> session;
+  private SessionFixture fixture;
 
   @BeforeEach
   void setUp() {
     model = new FakeModel();
-    String sessionId = UUID.randomUUID().toString();
-    session =
-        EventSourcedBehaviorTestKit.create(
-            testKit.system(), Session.create(sessionId, model, SETTINGS, Clock.systemUTC()));
-    var created =
-        session.<StatusReply<Session.Summary>>runCommand(
-            replyTo -> new Session.Create(OWNER, "project-1", "My session", "coder", replyTo));
-    assertEquals("coder", created.reply().getValue().currentAgent());
-    assertEquals(1, created.reply().getValue().lastSeq());
+    fixture = new SessionFixture(model, SessionFixture.settings(), "coder");
+    session = fixture.session;
   }
 
   @Test
@@ -221,29 +202,14 @@ class SessionTest {
   }
 
   private static List<SessionUpdate> untilTurnCompleted(TestProbe<SessionUpdate> probe) {
-    List<SessionUpdate> seen = new ArrayList<>();
-    probe.fishForMessage(
-        Duration.ofSeconds(3),
-        update -> {
-          seen.add(update);
-          return update instanceof SessionUpdate.TurnCompleted
-              ? FishingOutcomes.complete()
-              : FishingOutcomes.continueAndIgnore();
-        });
-    return seen;
+    return SessionFixture.untilTurnCompleted(probe);
   }
 
   private Session.Accepted post(String content, String operationId) {
-    var result = session.<StatusReply<Session.Accepted>>runCommand(
-        replyTo -> new Session.PostUserMessage(OWNER, content, null, operationId, replyTo));
-    return result.reply().getValue();
+    return fixture.post(content, operationId);
   }
 
-  /** Subscribes a probe and consumes the Subscribed confirmation. */
   private TestProbe<SessionUpdate> subscribe(long afterSeq) {
-    TestProbe<SessionUpdate> probe = testKit.createTestProbe();
-    session.runCommand(new Session.Subscribe(OWNER, afterSeq, probe.getRef()));
-    probe.expectMessageClass(SessionUpdate.Subscribed.class);
-    return probe;
+    return fixture.subscribe(afterSeq);
   }
 }

@@ -218,7 +218,12 @@ public final class Node {
   private static Session.Settings sessionSettings(Config config) {
     Config session = config.getConfig("codelab.session");
     return new Session.Settings(
-        session.getString("read-journal"), session.getInt("snapshot-every"), session.getInt("max-turn-attempts"));
+        session.getString("read-journal"),
+        session.getInt("snapshot-every"),
+        session.getInt("max-turn-attempts"),
+        session.getInt("max-steps"),
+        session.getDuration("tool-timeout"),
+        session.getDuration("approval-timeout"));
   }
 
   private static SigningKeys signingKeys(Config config, Path dataDir) {

@@ -188,7 +188,7 @@ public final class Session
 
   record SubscriberGone(ActorRef<SessionUpdate> subscriber) implements Command, NoSerializationVerificationNeeded {}
 
-  record CatchUpLoaded(ActorRef<SessionUpdate> subscriber, List<SessionUpdate> updates)
+  record CatchUpLoaded(ActorRef<SessionUpdate> subscriber, int generation, List<SessionUpdate> updates)
       implements Command, NoSerializationVerificationNeeded {}
 
   // ---------------------------------------------------------------- replies
@@ -1055,7 +1055,7 @@ public final class Session
   // ---------------------------------------------------------------- subscribers
 
   private ReplyEffect<Event, State> refuseSubscription(State state, Subscribe cmd) {
-    cmd.subscriber().tell(new SessionUpdate.SubscriptionRefused(NOT_FOUND));
+    cmd.subscriber().tell(new SessionUpdate.SubscriptionRefused(NOT_FOUND, false));
     return Effect().noReply();
   }
 
@@ -1068,13 +1068,13 @@ public final class Session
       subscribers.addLive(subscriber);
       inFlight(state, cmd.afterSeq()).forEach(subscriber::tell);
     } else {
-      subscribers.addCatchingUp(subscriber, cmd.afterSeq());
-      loadFromJournal(subscriber, Math.max(0, cmd.afterSeq()) + 1, state.lastSeq());
+      int generation = subscribers.addCatchingUp(subscriber, cmd.afterSeq());
+      loadFromJournal(subscriber, generation, Math.max(0, cmd.afterSeq()) + 1, state.lastSeq());
     }
     return Effect().noReply();
   }
 
-  private void loadFromJournal(ActorRef<SessionUpdate> subscriber, long fromSeq, long toSeq) {
+  private void loadFromJournal(ActorRef<SessionUpdate> subscriber, int generation, long fromSeq, long toSeq) {
     CurrentEventsByPersistenceIdQuery journal =
         PersistenceQuery.get(context.getSystem())
             .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, settings.readJournalPluginId());
@@ -1087,16 +1087,16 @@ public final class Session
           if (failure != null) {
             context.getLog().warn("Session {}: cannot read the journal for a subscriber: {}", sessionId, failure.toString());
             // the subscriber cannot be brought up to date: drop it; it reconnects and tries again
-            subscriber.tell(new SessionUpdate.SubscriptionRefused("history temporarily unavailable"));
+            subscriber.tell(new SessionUpdate.SubscriptionRefused("the session's history cannot be read right now; reconnect", true));
             return new SubscriberGone(subscriber);
           }
-          return new CatchUpLoaded(subscriber, updates);
+          return new CatchUpLoaded(subscriber, generation, updates);
         });
   }
 
   private ReplyEffect<Event, State> onCatchUpLoaded(State state, CatchUpLoaded cmd) {
     long afterSeq = subscribers.catchUpStart(cmd.subscriber());
-    subscribers.completeCatchUp(cmd.subscriber(), cmd.updates(), inFlight(state, afterSeq));
+    subscribers.completeCatchUp(cmd.subscriber(), cmd.generation(), cmd.updates(), inFlight(state, afterSeq));
     return Effect().noReply();
   }
 

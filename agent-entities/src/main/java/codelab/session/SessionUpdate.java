@@ -1,6 +1,8 @@
 package codelab.session;
 
 import codelab.JsonSerializable;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -9,14 +11,37 @@ import org.apache.pekko.actor.typed.ActorRef;
  * a persisted event carry its sequence number {@code seq}; deltas of a running turn carry the turn id
  * and their index within the turn instead.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "@kind")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = SessionUpdate.Subscribed.class, name = "subscribed"),
+  @JsonSubTypes.Type(value = SessionUpdate.SubscriptionRefused.class, name = "refused"),
+  @JsonSubTypes.Type(value = SessionUpdate.Batch.class, name = "batch"),
+  @JsonSubTypes.Type(value = SessionUpdate.MessageAccepted.class, name = "message_accepted"),
+  @JsonSubTypes.Type(value = SessionUpdate.AssistantDelta.class, name = "assistant_delta"),
+  @JsonSubTypes.Type(value = SessionUpdate.AssistantMessage.class, name = "assistant_message"),
+  @JsonSubTypes.Type(value = SessionUpdate.AgentSwitched.class, name = "agent_switched"),
+  @JsonSubTypes.Type(value = SessionUpdate.ToolCallRequested.class, name = "tool_call"),
+  @JsonSubTypes.Type(value = SessionUpdate.ApprovalRequired.class, name = "approval_required"),
+  @JsonSubTypes.Type(value = SessionUpdate.ApprovalResolved.class, name = "approval_resolved"),
+  @JsonSubTypes.Type(value = SessionUpdate.ToolResultRecorded.class, name = "tool_result_recorded"),
+  @JsonSubTypes.Type(value = SessionUpdate.TurnCompleted.class, name = "turn_completed"),
+  @JsonSubTypes.Type(value = SessionUpdate.TurnFailed.class, name = "turn_failed"),
+  @JsonSubTypes.Type(value = SessionUpdate.TurnCancelled.class, name = "turn_cancelled")
+})
 public sealed interface SessionUpdate extends JsonSerializable {
 
   /** The subscription is in place; {@code session} is the entity, to watch for hand-off or crash. */
   record Subscribed(ActorRef<Session.Command> session, String sessionId, String currentAgent, long lastSeq)
       implements SessionUpdate {}
 
-  /** The session does not exist or belongs to someone else: both look the same to the caller. */
-  record SubscriptionRefused(String reason) implements SessionUpdate {}
+  /**
+   * No subscription: the session does not exist or belongs to someone else (both look the same), or
+   * ({@code temporary}) its history cannot be read right now.
+   */
+  record SubscriptionRefused(String reason, boolean temporary) implements SessionUpdate {}
+
+  /** Persisted updates from the journal for a client catching up, in seq order, delivered together. */
+  record Batch(java.util.List<SessionUpdate> updates) implements SessionUpdate {}
 
   record MessageAccepted(long seq, String operationId, String content) implements SessionUpdate {}
 

@@ -14,9 +14,14 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 final class Subscribers {
 
+  /** Journal updates go to a subscriber in batches of this size: one frame budget each at the socket. */
+  static final int BATCH = 100;
+
   private static final class Subscription {
     boolean catchingUp;
     long afterSeq;
+    /** Which subscription a catch-up belongs to: a client that subscribes again supersedes the earlier load. */
+    int generation;
     final List<SessionUpdate> heldBack = new ArrayList<>();
   }
 
@@ -26,11 +31,15 @@ final class Subscribers {
     subscriptions.put(subscriber, new Subscription());
   }
 
-  void addCatchingUp(ActorRef<SessionUpdate> subscriber, long afterSeq) {
+  /** Returns the generation the catch-up must quote when it completes. */
+  int addCatchingUp(ActorRef<SessionUpdate> subscriber, long afterSeq) {
+    Subscription previous = subscriptions.get(subscriber);
     Subscription subscription = new Subscription();
     subscription.catchingUp = true;
     subscription.afterSeq = afterSeq;
+    subscription.generation = previous == null ? 0 : previous.generation + 1;
     subscriptions.put(subscriber, subscription);
+    return subscription.generation;
   }
 
   boolean contains(ActorRef<SessionUpdate> subscriber) {
@@ -65,14 +74,14 @@ final class Subscribers {
    * what the journal already covered), then what is in flight (the running turn's partial text, its unanswered calls); from then on it is live.
    */
   void completeCatchUp(
-      ActorRef<SessionUpdate> subscriber, List<SessionUpdate> fromJournal, List<SessionUpdate> inFlight) {
+      ActorRef<SessionUpdate> subscriber, int generation, List<SessionUpdate> fromJournal, List<SessionUpdate> inFlight) {
     Subscription subscription = subscriptions.get(subscriber);
-    if (subscription == null || !subscription.catchingUp) return;
+    if (subscription == null || !subscription.catchingUp || subscription.generation != generation) return;
     long delivered = 0;
-    for (SessionUpdate update : fromJournal) {
-      subscriber.tell(update);
-      delivered = Math.max(delivered, SessionUpdate.seqOf(update));
+    for (int from = 0; from < fromJournal.size(); from += BATCH) {
+      subscriber.tell(new SessionUpdate.Batch(List.copyOf(fromJournal.subList(from, Math.min(fromJournal.size(), from + BATCH)))));
     }
+    for (SessionUpdate update : fromJournal) delivered = Math.max(delivered, SessionUpdate.seqOf(update));
     for (SessionUpdate update : subscription.heldBack) {
       if (SessionUpdate.seqOf(update) > delivered) subscriber.tell(update);
     }

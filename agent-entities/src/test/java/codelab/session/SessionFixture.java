@@ -77,8 +77,9 @@ final class SessionFixture {
     probe.fishForMessage(
         Duration.ofSeconds(5),
         update -> {
-          seen.add(update);
-          return last.isInstance(update) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore();
+          List<SessionUpdate> flat = update instanceof SessionUpdate.Batch batch ? batch.updates() : List.of(update);
+          seen.addAll(flat);
+          return flat.stream().anyMatch(last::isInstance) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore();
         });
     return seen;
   }

@@ -107,10 +107,11 @@ public final class Node {
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS)
               .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
-      // client pools (the model's) close before the system does, or pekko-http reports them as crashed
+      // client pools (the model's) close after sharding has handed its entities off (their model
+      // streams finish or stop first), and before the system goes, or pekko-http reports them as crashed
       CoordinatedShutdown.get(system)
           .addTask(
-              CoordinatedShutdown.PhaseServiceStop(),
+              CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
               "close-model-connections",
               () -> Http.get(system).shutdownAllConnectionPools().thenApply(unused -> Done.getInstance()));
       log.info(
@@ -153,9 +154,9 @@ public final class Node {
   }
 
   private static Config clusterOverrides(Config config, String version) {
-    // a SNAPSHOT suffix is not a valid pekko Version; keep the numeric part for rolling-update ordering
-    String appVersion = version.replaceAll("[^0-9.].*$", "");
-    return ConfigFactory.parseMap(Map.of("pekko.cluster.app-version", appVersion.isEmpty() ? "0.0.0" : appVersion));
+    // pekko's Version orders "1.2.3", "1.2.3-RC1" and "1.2.3-SNAPSHOT"; a tag's leading "v" is not part of it
+    String appVersion = version.startsWith("v") || version.startsWith("V") ? version.substring(1) : version;
+    return ConfigFactory.parseMap(Map.of("pekko.cluster.app-version", appVersion));
   }
 
   /** Seed nodes if configured (a local multi-node cluster), otherwise a cluster of this node alone. */

@@ -8,6 +8,7 @@ import codelab.edge.auth.AuthenticatedUser;
 import codelab.edge.auth.Authenticator;
 import codelab.session.Session;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -111,31 +112,36 @@ public final class SessionSocket extends AllDirectives {
             });
   }
 
+  /** The socket's stream; its connection actor is made when the stream runs, i.e. once the upgrade went through. */
   private Flow<Message, Message, NotUsed> connect(String sessionId, String userId, long afterSeq) {
-    Pair<BoundedSourceQueue<Message>, Source<Message, NotUsed>> outgoing =
-        Source.<Message>queue(settings.socketBufferSize()).preMaterialize(system);
-    ActorRef<Object> connection =
-        system.systemActorOf(
-            SocketConnection.create(Session.entityRef(system, sessionId), userId, afterSeq, outgoing.first()),
-            "socket-" + UUID.randomUUID(),
-            Props.empty());
-    Sink<Message, NotUsed> incoming =
-        Flow.<Message>create()
-            .mapAsync(1, this::readFrame)
-            .to(
-                ActorSink.<Frame, Object, SocketConnection.FrameAck>actorRefWithBackpressure(
-                    connection,
-                    (ackTo, frame) -> new SocketConnection.ClientFrame(frame.text(), frame.problem(), ackTo),
-                    SocketConnection.ClientStarted::new,
-                    SocketConnection.FrameAck.INSTANCE,
-                    SocketConnection.ClientClosed.INSTANCE,
-                    failure -> SocketConnection.ClientClosed.INSTANCE));
-    return Flow.fromSinkAndSourceCoupled(incoming, endingInResync(outgoing.second()));
+    return Flow.<Message, Message, NotUsed>fromMaterializer(
+            (materializer, attributes) -> {
+              Pair<BoundedSourceQueue<List<Message>>, Source<List<Message>, NotUsed>> outgoing =
+                  Source.<List<Message>>queue(settings.socketBufferSize()).preMaterialize(materializer);
+              ActorRef<Object> connection =
+                  system.systemActorOf(
+                      SocketConnection.create(Session.entityRef(system, sessionId), userId, afterSeq, outgoing.first()),
+                      "socket-" + UUID.randomUUID(),
+                      Props.empty());
+              Sink<Message, NotUsed> incoming =
+                  Flow.<Message>create()
+                      .mapAsync(1, this::readFrame)
+                      .to(
+                          ActorSink.<Frame, Object, SocketConnection.FrameAck>actorRefWithBackpressure(
+                              connection,
+                              (ackTo, frame) -> new SocketConnection.ClientFrame(frame.text(), frame.problem(), ackTo),
+                              SocketConnection.ClientStarted::new,
+                              SocketConnection.FrameAck.INSTANCE,
+                              SocketConnection.ClientClosed.INSTANCE,
+                              failure -> SocketConnection.ClientClosed.INSTANCE));
+              return Flow.fromSinkAndSourceCoupled(incoming, endingInResync(outgoing.second()));
+            })
+        .mapMaterializedValue(unused -> NotUsed.getInstance());
   }
 
   /** The frames to a client; when it fell too far behind, the last one is {@code resync} and the socket closes. */
-  static Source<Message, NotUsed> endingInResync(Source<Message, NotUsed> frames) {
-    return frames.recover(
+  static Source<Message, NotUsed> endingInResync(Source<List<Message>, NotUsed> frames) {
+    return frames.<Message>mapConcat(batch -> batch).recover(
         new PFBuilder<Throwable, Message>()
             .match(
                 SocketConnection.SubscriberTooSlow.class,

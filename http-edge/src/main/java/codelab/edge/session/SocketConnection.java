@@ -6,6 +6,9 @@ import codelab.session.SessionUpdate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -56,16 +59,23 @@ final class SocketConnection extends AbstractBehavior<Object> {
   }
 
   static Behavior<Object> create(
-      EntityRef<Session.Command> session, String userId, long afterSeq, BoundedSourceQueue<Message> out) {
+      EntityRef<Session.Command> session, String userId, long afterSeq, BoundedSourceQueue<List<Message>> out) {
     return Behaviors.setup(context -> new SocketConnection(context, session, userId, afterSeq, out));
   }
 
   private final EntityRef<Session.Command> session;
   private final String userId;
-  private final BoundedSourceQueue<Message> out;
+  private final BoundedSourceQueue<List<Message>> out;
   /** The highest {@code seq} delivered to the client; a re-subscription continues after it. */
   private long deliveredSeq;
   private boolean informed;
+  /** Answers to the client's own frames that came before session_info, which must be the first message. */
+  private final List<ObjectNode> beforeInfo = new ArrayList<>();
+  /**
+   * After a {@code resume} the session replays from the client's seq: updates already on their way
+   * from the earlier subscription are dropped until the new one is confirmed.
+   */
+  private Long resumingAfter;
   private ActorRef<Session.Command> watchedSession;
 
   private SocketConnection(
@@ -73,7 +83,7 @@ final class SocketConnection extends AbstractBehavior<Object> {
       EntityRef<Session.Command> session,
       String userId,
       long afterSeq,
-      BoundedSourceQueue<Message> out) {
+      BoundedSourceQueue<List<Message>> out) {
     super(context);
     this.session = session;
     this.userId = userId;
@@ -103,23 +113,39 @@ final class SocketConnection extends AbstractBehavior<Object> {
   private Behavior<Object> onUpdate(SessionUpdate update) {
     if (update instanceof SessionUpdate.Subscribed subscribed) {
       follow(subscribed.session());
-      if (deliveredSeq == Long.MAX_VALUE) deliveredSeq = subscribed.lastSeq();
+      // a client's after_seq beyond the session's end means "from now": never skip what comes next
+      deliveredSeq = Math.min(resumingAfter != null ? resumingAfter : deliveredSeq, subscribed.lastSeq());
+      resumingAfter = null;
       if (!informed) {
         informed = true;
-        return send(WireMessages.sessionInfo(subscribed));
+        List<ObjectNode> first = new ArrayList<>();
+        first.add(WireMessages.sessionInfo(subscribed));
+        first.addAll(beforeInfo);
+        beforeInfo.clear();
+        return send(first);
       }
       return this;
     }
     if (update instanceof SessionUpdate.SubscriptionRefused refused) {
-      send(WireMessages.error("not_found", refused.reason()));
+      send(List.of(WireMessages.error(refused.temporary() ? "unavailable" : "not_found", refused.reason())));
       out.complete();
       return Behaviors.stopped();
     }
+    if (resumingAfter != null) return this;
+    if (update instanceof SessionUpdate.Batch batch) {
+      List<ObjectNode> frames = new ArrayList<>();
+      for (SessionUpdate each : batch.updates()) wireIfNew(each).ifPresent(frames::add);
+      return frames.isEmpty() ? this : send(frames);
+    }
+    return wireIfNew(update).map(frame -> send(List.of(frame))).orElse(this);
+  }
+
+  /** The wire form of an update the client has not had yet (a re-subscription may replay some). */
+  private Optional<ObjectNode> wireIfNew(SessionUpdate update) {
     long seq = SessionUpdate.seqOf(update);
-    if (seq > 0 && seq <= deliveredSeq && deliveredSeq != Long.MAX_VALUE) return this; // already delivered before a re-subscription
+    if (seq > 0 && seq <= deliveredSeq) return Optional.empty();
     if (seq > 0) deliveredSeq = seq;
-    ObjectNode wire = WireMessages.of(update);
-    return wire == null ? this : send(wire);
+    return Optional.ofNullable(WireMessages.of(update));
   }
 
   private void follow(ActorRef<Session.Command> entity) {
@@ -141,23 +167,33 @@ final class SocketConnection extends AbstractBehavior<Object> {
   private Behavior<Object> onReply(StatusReply<?> reply) {
     if (reply.isError()) {
       String message = reply.getError().getMessage();
-      return send(WireMessages.error(WireMessages.codeOf(message), message));
+      return reply(WireMessages.error(WireMessages.codeOf(message), message));
     }
     if (reply.getValue() instanceof Session.Accepted accepted && accepted.duplicate()) {
       // a retry: the first acceptance was already broadcast, answer this one directly
-      return send(WireMessages.messageAccepted(accepted.seq(), accepted.operationId(), accepted.content()));
+      return reply(WireMessages.messageAccepted(accepted.seq(), accepted.operationId(), accepted.content()));
     }
     return this;
   }
 
-  private Behavior<Object> send(ObjectNode message) {
-    String text;
+  /** An answer to the client's own frame; held back until session_info has gone out. */
+  private Behavior<Object> reply(ObjectNode message) {
+    if (!informed) {
+      beforeInfo.add(message);
+      return this;
+    }
+    return send(List.of(message));
+  }
+
+  /** Frames go out together as one element of the bounded queue: a catch-up batch counts once. */
+  private Behavior<Object> send(List<ObjectNode> messages) {
+    List<Message> frames = new ArrayList<>(messages.size());
     try {
-      text = WireJson.MAPPER.writeValueAsString(message);
+      for (ObjectNode message : messages) frames.add(TextMessage.create(WireJson.MAPPER.writeValueAsString(message)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    QueueOfferResult result = out.offer(TextMessage.create(text));
+    QueueOfferResult result = out.offer(frames);
     if (result == QueueOfferResult.dropped()) {
       out.fail(new SubscriberTooSlow());
       return Behaviors.stopped();
@@ -169,7 +205,7 @@ final class SocketConnection extends AbstractBehavior<Object> {
   // ---------------------------------------------------------------- client → session
 
   private Behavior<Object> onFrame(ClientFrame frame) {
-    Behavior<Object> next = frame.problem() != null ? send(WireMessages.error("invalid_message", frame.problem())) : handle(frame.text());
+    Behavior<Object> next = frame.problem() != null ? reply(WireMessages.error("invalid_message", frame.problem())) : handle(frame.text());
     frame.ackTo().tell(FrameAck.INSTANCE);
     return next;
   }
@@ -179,13 +215,13 @@ final class SocketConnection extends AbstractBehavior<Object> {
     try {
       message = WireJson.MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
-      return send(WireMessages.error("invalid_json", "the message is not valid JSON"));
+      return reply(WireMessages.error("invalid_json", "the message is not valid JSON"));
     }
-    if (message == null || !message.isObject()) return send(WireMessages.error("invalid_json", "the message must be a JSON object"));
+    if (message == null || !message.isObject()) return reply(WireMessages.error("invalid_json", "the message must be a JSON object"));
     String type = message.path("type").asText("");
     switch (type) {
       case "ping":
-        return send(WireMessages.pong());
+        return reply(WireMessages.pong());
       case "user_message":
         return onUserMessage(message);
       case "switch_agent":
@@ -195,18 +231,18 @@ final class SocketConnection extends AbstractBehavior<Object> {
       case "tool_result":
       case "hitl_decision":
       case "cancel":
-        return send(WireMessages.error("not_supported", "'" + type + "' is not supported by this server yet"));
+        return reply(WireMessages.error("not_supported", "'" + type + "' is not supported by this server yet"));
       case "":
-        return send(WireMessages.error("invalid_message", "the message has no 'type'"));
+        return reply(WireMessages.error("invalid_message", "the message has no 'type'"));
       default:
-        return send(WireMessages.error("unknown_type", "unknown message type '" + type + "'"));
+        return reply(WireMessages.error("unknown_type", "unknown message type '" + type + "'"));
     }
   }
 
   private Behavior<Object> onUserMessage(JsonNode message) {
     JsonNode content = message.get("content");
     if (content == null || !content.isTextual() || content.asText().isBlank()) {
-      return send(WireMessages.error("invalid_message", "user_message needs a non-empty string 'content'"));
+      return reply(WireMessages.error("invalid_message", "user_message needs a non-empty string 'content'"));
     }
     session.tell(
         new Session.PostUserMessage(
@@ -217,7 +253,7 @@ final class SocketConnection extends AbstractBehavior<Object> {
 
   private Behavior<Object> onSwitchAgent(JsonNode message) {
     String agentType = textOrNull(message, "agent_type");
-    if (agentType == null) return send(WireMessages.error("invalid_message", "switch_agent needs 'agent_type'"));
+    if (agentType == null) return reply(WireMessages.error("invalid_message", "switch_agent needs 'agent_type'"));
     session.tell(new Session.SwitchAgent(userId, agentType, textOrNull(message, "reason"), getContext().getSelf().<StatusReply<Done>>narrow()));
     return this;
   }
@@ -225,10 +261,10 @@ final class SocketConnection extends AbstractBehavior<Object> {
   private Behavior<Object> onResume(JsonNode message) {
     JsonNode afterSeq = message.get("after_seq");
     if (afterSeq == null || !afterSeq.canConvertToLong() || afterSeq.asLong() < 0) {
-      return send(WireMessages.error("invalid_message", "resume needs a non-negative integer 'after_seq'"));
+      return reply(WireMessages.error("invalid_message", "resume needs a non-negative integer 'after_seq'"));
     }
-    deliveredSeq = afterSeq.asLong();
-    subscribe(deliveredSeq);
+    resumingAfter = afterSeq.asLong();
+    subscribe(resumingAfter);
     return this;
   }
 

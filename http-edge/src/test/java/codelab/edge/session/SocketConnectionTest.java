@@ -36,7 +36,7 @@ class SocketConnectionTest {
 
   @Test
   void aClientThatFallsBehindItsBufferGetsResyncAndIsDropped() throws Exception {
-    Pair<BoundedSourceQueue<Message>, Source<Message, NotUsed>> frames = Source.<Message>queue(4).preMaterialize(testKit.system());
+    Pair<BoundedSourceQueue<List<Message>>, Source<List<Message>, NotUsed>> frames = Source.<List<Message>>queue(4).preMaterialize(testKit.system());
     ActorRef<Object> connection = connect(frames.first(), Long.MAX_VALUE);
     ActorRef<SessionUpdate> subscriber = subscribed(0);
 
@@ -53,7 +53,7 @@ class SocketConnectionTest {
 
   @Test
   void whenTheSessionMovesTheConnectionSubscribesAgainAfterWhatItDelivered() {
-    Pair<BoundedSourceQueue<Message>, Source<Message, NotUsed>> frames = Source.<Message>queue(64).preMaterialize(testKit.system());
+    Pair<BoundedSourceQueue<List<Message>>, Source<List<Message>, NotUsed>> frames = Source.<List<Message>>queue(64).preMaterialize(testKit.system());
     connect(frames.first(), 0);
     TestProbe<Session.Command> firstHome = testKit.createTestProbe();
     Session.Subscribe subscribe = session.expectMessageClass(Session.Subscribe.class);
@@ -72,14 +72,41 @@ class SocketConnectionTest {
     again.subscriber().tell(new SessionUpdate.TurnCompleted(7, "turn-1"));
     again.subscriber().tell(new SessionUpdate.MessageAccepted(8, "op", "next"));
     List<String> types =
-        frames.second().take(4).completionTimeout(Duration.ofSeconds(3)).runWith(Sink.seq(), testKit.system())
+        frames.second().<Message>mapConcat(batch -> batch).take(4).completionTimeout(Duration.ofSeconds(3)).runWith(Sink.seq(), testKit.system())
             .toCompletableFuture().join().stream()
             .map(m -> readType(m))
             .toList();
     assertEquals(List.of("session_info", "message_accepted", "turn_completed", "message_accepted"), types);
   }
 
-  private ActorRef<Object> connect(BoundedSourceQueue<Message> queue, long afterSeq) {
+  @Test
+  void anAfterSeqBeyondTheSessionsEndStillDeliversWhatComesNext() {
+    Pair<BoundedSourceQueue<List<Message>>, Source<List<Message>, NotUsed>> frames = Source.<List<Message>>queue(64).preMaterialize(testKit.system());
+    connect(frames.first(), 999);
+    ActorRef<SessionUpdate> subscriber = subscribed(10);
+    subscriber.tell(new SessionUpdate.MessageAccepted(11, null, "next"));
+    assertEquals(List.of("session_info", "message_accepted"), types(frames.second(), 2));
+  }
+
+  @Test
+  void sessionInfoIsTheFirstMessageEvenWhenTheClientSpeaksFirst() {
+    Pair<BoundedSourceQueue<List<Message>>, Source<List<Message>, NotUsed>> frames = Source.<List<Message>>queue(64).preMaterialize(testKit.system());
+    ActorRef<Object> connection = connect(frames.first(), Long.MAX_VALUE);
+    TestProbe<SocketConnection.FrameAck> acks = testKit.createTestProbe();
+    connection.tell(new SocketConnection.ClientFrame("{\"type\":\"ping\"}", null, acks.getRef()));
+    acks.expectMessage(SocketConnection.FrameAck.INSTANCE);
+    subscribed(3);
+    assertEquals(List.of("session_info", "pong"), types(frames.second(), 2));
+  }
+
+  private static List<String> types(Source<List<Message>, NotUsed> frames, int count) {
+    return frames.<Message>mapConcat(batch -> batch).take(count).completionTimeout(Duration.ofSeconds(3))
+        .runWith(Sink.seq(), testKit.system()).toCompletableFuture().join().stream()
+        .map(SocketConnectionTest::readType)
+        .toList();
+  }
+
+  private ActorRef<Object> connect(BoundedSourceQueue<List<Message>> queue, long afterSeq) {
     return testKit.spawn(
         SocketConnection.create(TestEntityRef.of(Session.ENTITY_KEY, "s-1", session.getRef()), "user-1", afterSeq, queue));
   }

@@ -75,7 +75,66 @@ public final class SessionRoutes extends AllDirectives {
                             sessionId ->
                                 concat(
                                     pathEndOrSingleSlash(() -> get(() -> summary(user, sessionId))),
-                                    path("history", () -> get(() -> history(user, sessionId))))))));
+                                    path("history", () -> get(() -> history(user, sessionId))),
+                                    path("pending-approvals", () -> get(() -> pendingApprovals(user, sessionId))),
+                                    path(
+                                        segment("approvals").slash(segment()),
+                                        callId -> post(() -> JsonResponses.withJsonObject(body -> decide(user, sessionId, callId, body)))))))));
+  }
+
+  private Route pendingApprovals(AuthenticatedUser user, String sessionId) {
+    if (!isSessionId(sessionId)) return complete(ApiError.notFound("session"));
+    return completeWithFuture(
+        Session.entityRef(system, sessionId)
+            .<StatusReply<Session.PendingApprovals>>ask(
+                replyTo -> new Session.GetPendingApprovals(user.userId(), replyTo), settings.askTimeout())
+            .thenApply(
+                reply -> {
+                  if (reply.isError()) return ApiError.notFound("session");
+                  List<Map<String, Object>> approvals = new ArrayList<>();
+                  for (Session.State.Approval a : reply.getValue().approvals()) {
+                    Map<String, Object> approval = new LinkedHashMap<>();
+                    approval.put("request_id", a.requestId());
+                    approval.put("call_id", a.callId());
+                    approval.put("tool_name", a.toolName());
+                    approval.put("arguments", WireMessages.arguments(a.argumentsJson()));
+                    approval.put("reason", a.reason());
+                    approval.put("created_at", a.createdAt().toString());
+                    approval.put("deadline", a.deadline().toString());
+                    approvals.add(approval);
+                  }
+                  Map<String, Object> body = new LinkedHashMap<>();
+                  body.put("session_id", sessionId);
+                  body.put("pending_approvals", approvals);
+                  body.put("count", approvals.size());
+                  return JsonResponses.response(StatusCodes.OK, body);
+                }));
+  }
+
+  /** A decision over REST: the same command as a hitl_decision on the WebSocket, from any device. */
+  private Route decide(AuthenticatedUser user, String sessionId, String callId, JsonNode body) {
+    if (!isSessionId(sessionId)) return complete(ApiError.notFound("session"));
+    String decision = text(body, "decision");
+    if (decision == null) return complete(ApiError.badRequest("decision is required: approve, edit or reject"));
+    JsonNode modified = body.get("modified_arguments");
+    String modifiedJson = modified == null || modified.isNull() ? null : modified.toString();
+    String feedback = text(body, "feedback");
+    return completeWithFuture(
+        Session.entityRef(system, sessionId)
+            .<StatusReply<Session.Decision>>ask(
+                replyTo -> new Session.Decide(user.userId(), callId, decision, modifiedJson, feedback, replyTo), settings.askTimeout())
+            .thenApply(
+                reply -> {
+                  if (reply.isSuccess()) {
+                    return JsonResponses.response(StatusCodes.OK, Map.of("call_id", callId, "decision", reply.getValue().decision()));
+                  }
+                  String error = reply.getError().getMessage();
+                  return switch (WireMessages.codeOf(error)) {
+                    case "not_found" -> ApiError.response(StatusCodes.NOT_FOUND, "not_found", error);
+                    case "conflict" -> ApiError.response(StatusCodes.CONFLICT, "conflict", error);
+                    default -> ApiError.badRequest(error);
+                  };
+                }));
   }
 
   private Route create(AuthenticatedUser user, Optional<JsonNode> body) {

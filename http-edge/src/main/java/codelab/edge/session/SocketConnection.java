@@ -229,9 +229,12 @@ final class SocketConnection extends AbstractBehavior<Object> {
       case "resume":
         return onResume(message);
       case "tool_result":
+        return onToolResult(message);
       case "hitl_decision":
+        return onDecision(message);
       case "cancel":
-        return reply(WireMessages.error("not_supported", "'" + type + "' is not supported by this server yet"));
+        session.tell(new Session.CancelTurn(userId, getContext().getSelf().<StatusReply<Done>>narrow()));
+        return this;
       case "":
         return reply(WireMessages.error("invalid_message", "the message has no 'type'"));
       default:
@@ -255,6 +258,34 @@ final class SocketConnection extends AbstractBehavior<Object> {
     String agentType = textOrNull(message, "agent_type");
     if (agentType == null) return reply(WireMessages.error("invalid_message", "switch_agent needs 'agent_type'"));
     session.tell(new Session.SwitchAgent(userId, agentType, textOrNull(message, "reason"), getContext().getSelf().<StatusReply<Done>>narrow()));
+    return this;
+  }
+
+  private Behavior<Object> onToolResult(JsonNode message) {
+    String callId = textOrNull(message, "call_id");
+    JsonNode result = message.get("result");
+    String error = textOrNull(message, "error");
+    if (callId == null) return reply(WireMessages.error("invalid_message", "tool_result needs 'call_id'"));
+    if ((result == null || !result.isObject()) && error == null) {
+      return reply(WireMessages.error("invalid_message", "tool_result needs a 'result' object or an 'error' string"));
+    }
+    String resultJson = error == null ? result.toString() : null;
+    session.tell(new Session.RecordToolResult(userId, callId, resultJson, error, getContext().getSelf().<StatusReply<Done>>narrow()));
+    return this;
+  }
+
+  private Behavior<Object> onDecision(JsonNode message) {
+    String callId = textOrNull(message, "call_id");
+    String decision = textOrNull(message, "decision");
+    if (callId == null || decision == null) {
+      return reply(WireMessages.error("invalid_message", "hitl_decision needs 'call_id' and 'decision' (approve, edit, reject)"));
+    }
+    JsonNode modified = message.get("modified_arguments");
+    String modifiedJson = modified == null || modified.isNull() ? null : modified.toString();
+    session.tell(
+        new Session.Decide(
+            userId, callId, decision, modifiedJson, textOrNull(message, "feedback"),
+            getContext().getSelf().<StatusReply<Session.Decision>>narrow()));
     return this;
   }
 

@@ -40,6 +40,31 @@ final class WireMessages {
           .put("to_agent", u.toAgent())
           .put("reason", u.reason())
           .put("content", "Switched from " + u.fromAgent() + " to " + u.toAgent());
+    } else if (update instanceof SessionUpdate.ToolCallRequested u) {
+      ObjectNode node = message("tool_call")
+          .put("seq", u.seq())
+          .put("turn_id", u.turnId())
+          .put("call_id", u.callId())
+          .put("tool_name", u.toolName());
+      node.set("arguments", arguments(u.argumentsJson()));
+      node.put("requires_approval", u.requiresApproval()).put("is_final", true);
+      if (u.resent()) node.put("resent", true);
+      return node;
+    } else if (update instanceof SessionUpdate.ApprovalRequired u) {
+      ObjectNode node = message("approval_required").put("seq", u.seq()).put("call_id", u.callId()).put("tool_name", u.toolName());
+      node.set("arguments", arguments(u.argumentsJson()));
+      node.put("reason", u.reason()).put("deadline", u.deadline().toString());
+      if (u.resent()) node.put("resent", true);
+      return node;
+    } else if (update instanceof SessionUpdate.ApprovalResolved u) {
+      ObjectNode node = message("approval_resolved").put("seq", u.seq()).put("call_id", u.callId()).put("decision", u.decision());
+      if (u.argumentsJson() != null) node.set("arguments", arguments(u.argumentsJson()));
+      if (u.feedback() != null) node.put("feedback", u.feedback());
+      return node;
+    } else if (update instanceof SessionUpdate.ToolResultRecorded u) {
+      return message("tool_result_recorded").put("seq", u.seq()).put("call_id", u.callId());
+    } else if (update instanceof SessionUpdate.TurnCancelled u) {
+      return message("turn_cancelled").put("seq", u.seq()).put("turn_id", u.turnId());
     } else if (update instanceof SessionUpdate.TurnCompleted u) {
       return message("turn_completed").put("seq", u.seq()).put("turn_id", u.turnId());
     } else if (update instanceof SessionUpdate.TurnFailed u) {
@@ -69,10 +94,22 @@ final class WireMessages {
   /** The error code a client sees for a session's refusal of its command. */
   static String codeOf(String sessionError) {
     return switch (sessionError) {
-      case Session.NOT_FOUND -> "not_found";
-      case Session.UNKNOWN_AGENT, Session.EMPTY_MESSAGE -> "invalid_message";
+      case Session.NOT_FOUND, Session.CALL_NOT_FOUND -> "not_found";
+      case Session.UNKNOWN_AGENT, Session.EMPTY_MESSAGE, Session.INVALID_DECISION, Session.ARGUMENTS_REQUIRED -> "invalid_message";
+      case Session.ALREADY_DECIDED, Session.APPROVAL_EXPIRED, Session.CALL_ALREADY_ANSWERED, Session.NOT_AWAITING_APPROVAL,
+          Session.NO_RUNNING_TURN -> "conflict";
       default -> "rejected";
     };
+  }
+
+  /** A call's arguments as the JSON object the model sent; text that is not JSON is passed on as a string. */
+  static com.fasterxml.jackson.databind.JsonNode arguments(String argumentsJson) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode parsed = WireJson.MAPPER.readTree(argumentsJson);
+      return parsed == null ? WireJson.MAPPER.createObjectNode() : parsed;
+    } catch (Exception e) {
+      return WireJson.MAPPER.getNodeFactory().textNode(argumentsJson);
+    }
   }
 
   private static ObjectNode message(String type) {

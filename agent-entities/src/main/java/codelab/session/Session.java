@@ -31,6 +31,7 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -101,6 +102,7 @@ public final class Session
    * @param maxSteps model calls per turn before the turn fails (a model that keeps asking for tools)
    * @param toolTimeout how long the IDE has to answer a tool call before the model is told it failed
    * @param approvalTimeout how long an approval waits for a human before it expires (a rejection)
+   * @param idleTimeout how long a session with no turn and no subscriber stays in memory
    */
   public record Settings(
       String readJournalPluginId,
@@ -108,7 +110,8 @@ public final class Session
       int maxTurnAttempts,
       int maxSteps,
       Duration toolTimeout,
-      Duration approvalTimeout) {}
+      Duration approvalTimeout,
+      Duration idleTimeout) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -159,6 +162,12 @@ public final class Session
   public record CancelTurn(String userId, ActorRef<StatusReply<Done>> replyTo) implements Command, JsonSerializable {}
 
   /**
+   * From the wake-up sweeper: the session may have something due (a deadline, a timeout) and no one
+   * else to wake it. Starting the entity is half the work: recovery finds an interrupted model call.
+   */
+  public record Wake() implements Command, JsonSerializable {}
+
+  /**
    * Follow the session: the subscriber gets {@link SessionUpdate.Subscribed}, then every persisted
    * update after {@code afterSeq}, then the running turn's partial text and its unanswered tool
    * calls, then live updates.
@@ -185,6 +194,11 @@ public final class Session
   record InterruptedTurnFound(String turnId) implements Command, NoSerializationVerificationNeeded {}
 
   record ToolCallTimedOut(String callId) implements Command, NoSerializationVerificationNeeded {}
+
+  /** Nothing arrived for a while: passivate if no turn runs and no one follows the session. */
+  enum Idle implements Command, NoSerializationVerificationNeeded {
+    INSTANCE
+  }
 
   record SubscriberGone(ActorRef<SessionUpdate> subscriber) implements Command, NoSerializationVerificationNeeded {}
 
@@ -578,9 +592,21 @@ public final class Session
 
   // ---------------------------------------------------------------- behavior
 
+  /**
+   * Sessions passivate themselves, when idle in the domain's sense (no turn, no subscriber): the
+   * sharding's own idle strategy counts only messages through the shard, not a model's stream, and
+   * would stop a turn in the middle.
+   */
   public static void init(ActorSystem<?> system, LlmClient llm, Settings settings, Clock clock) {
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, entity -> create(entity.getEntityId(), llm, settings, clock)));
+        .init(
+            Entity.of(
+                    ENTITY_KEY,
+                    entity -> Behaviors.setup(context -> {
+                      context.setReceiveTimeout(settings.idleTimeout(), Idle.INSTANCE);
+                      return Behaviors.withTimers(timers -> new Session(context, timers, entity.getEntityId(), llm, settings, clock, entity.getShard()));
+                    }))
+                .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 
   public static EntityRef<Command> entityRef(ActorSystem<?> system, String sessionId) {
@@ -589,7 +615,7 @@ public final class Session
 
   public static Behavior<Command> create(String sessionId, LlmClient llm, Settings settings, Clock clock) {
     return Behaviors.setup(
-        context -> Behaviors.withTimers(timers -> new Session(context, timers, sessionId, llm, settings, clock)));
+        context -> Behaviors.withTimers(timers -> new Session(context, timers, sessionId, llm, settings, clock, null)));
   }
 
   private final ActorContext<Command> context;
@@ -601,9 +627,17 @@ public final class Session
   private final Subscribers subscribers = new Subscribers();
   /** The model call of the running turn, while its stream runs on this node. */
   private ModelStep step;
+  /** Where to ask for passivation; none outside sharding (tests). */
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
 
   private Session(
-      ActorContext<Command> context, TimerScheduler<Command> timers, String sessionId, LlmClient llm, Settings settings, Clock clock) {
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      String sessionId,
+      LlmClient llm,
+      Settings settings,
+      Clock clock,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), sessionId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
@@ -613,6 +647,7 @@ public final class Session
     this.llm = llm;
     this.settings = settings;
     this.clock = clock;
+    this.shard = shard;
   }
 
   @Override
@@ -668,6 +703,7 @@ public final class Session
         .onCommand(Decide.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.error(NOT_FOUND)))
         .onCommand(CancelTurn.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.error(NOT_FOUND)))
         .onCommand(Subscribe.class, this::refuseSubscription)
+        .onCommand(Idle.class, this::onIdle)
         .onAnyCommand(cmd -> Effect().noReply());
 
     CommandHandlerWithReplyBuilderByState<Command, Event, State, State> created =
@@ -683,6 +719,8 @@ public final class Session
         .onCommand(Decide.class, this::onDecide)
         .onCommand(ExpireApproval.class, this::onExpireApproval)
         .onCommand(ToolCallTimedOut.class, this::onToolCallTimedOut)
+        .onCommand(Wake.class, this::onWake)
+        .onCommand(Idle.class, this::onIdle)
         .onCommand(CancelTurn.class, this::onCancelTurn)
         .onCommand(Subscribe.class, this::onSubscribe)
         .onCommand(Unsubscribe.class, (state, cmd) -> onSubscriberGone(cmd.subscriber()))
@@ -840,6 +878,24 @@ public final class Session
     String error = "the IDE did not answer within " + settings.toolTimeout().toSeconds() + " s";
     return persist(continueOrStop(state, new ArrayList<>(List.of(new ToolResultRecorded(cmd.callId(), null, error, now())))))
         .thenNoReply();
+  }
+
+  /** Whatever is overdue is handled now; a model call lost with its node was found by the recovery that this message caused. */
+  private ReplyEffect<Event, State> onWake(State state, Wake cmd) {
+    if (!state.hasRunningTurn()) return Effect().noReply();
+    for (State.PendingCall pending : state.turn().pending()) {
+      String callId = pending.call().callId();
+      if (pending.awaitingApproval()) context.getSelf().tell(new ExpireApproval(callId));
+      else context.getSelf().tell(new ToolCallTimedOut(callId));
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onIdle(State state, Idle cmd) {
+    if (shard != null && !state.hasRunningTurn() && step == null && subscribers.size() == 0) {
+      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    }
+    return Effect().noReply();
   }
 
   /** Cancelling stops the model call, rejects the turn's waiting approvals, and ends the turn. */

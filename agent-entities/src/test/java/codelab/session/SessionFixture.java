@@ -30,7 +30,7 @@ final class SessionFixture {
 
   static Session.Settings settings() {
     return new Session.Settings(
-        PersistenceTestKitReadJournal.Identifier(), 100, 2, 25, Duration.ofMinutes(2), Duration.ofMinutes(5));
+        PersistenceTestKitReadJournal.Identifier(), 100, 2, 25, Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10));
   }
 
   final FakeModel model;

@@ -15,15 +15,17 @@ import javax.sql.DataSource;
 public record Database(Kind kind, String url, String user, String password) {
 
   public enum Kind {
-    H2("slick.jdbc.H2Profile$", "org.h2.Driver"),
-    POSTGRES("slick.jdbc.PostgresProfile$", "org.postgresql.Driver");
+    H2("slick.jdbc.H2Profile$", "org.h2.Driver", "h2-dialect"),
+    POSTGRES("slick.jdbc.PostgresProfile$", "org.postgresql.Driver", "postgres-dialect");
 
     final String slickProfile;
     final String driver;
+    final String projectionDialect;
 
-    Kind(String slickProfile, String driver) {
+    Kind(String slickProfile, String driver, String projectionDialect) {
       this.slickProfile = slickProfile;
       this.driver = driver;
+      this.projectionDialect = projectionDialect;
     }
   }
 
@@ -31,8 +33,10 @@ public record Database(Kind kind, String url, String user, String password) {
     String url = config.getString("codelab.db.url").trim();
     if (url.isEmpty()) {
       Path file = Path.of(config.getString("codelab.data-dir")).toAbsolutePath().normalize().resolve("codelab");
-      // the node closes the database itself during coordinated shutdown, after the journal's last write
-      return new Database(Kind.H2, "jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+      // DB_CLOSE_ON_EXIT: the node closes the database during coordinated shutdown, after the journal's
+      // last write. WRITE_DELAY=0: a commit reaches the file at once (by default H2 waits up to 500 ms,
+      // and a killed process would lose what the journal had confirmed).
+      return new Database(Kind.H2, "jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0", "sa", "");
     }
     if (!url.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException("CODELAB_DB_URL must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), got: " + url);
@@ -42,7 +46,7 @@ public record Database(Kind kind, String url, String user, String password) {
     return new Database(Kind.POSTGRES, tuned, config.getString("codelab.db.user"), config.getString("codelab.db.password"));
   }
 
-  /** The pekko-persistence-jdbc connection settings for this database. */
+  /** The pekko-persistence-jdbc connection settings and the projections' SQL dialect for this database. */
   public Config pekkoConfig() {
     String prefix = "pekko-persistence-jdbc.shared-databases.codelab.";
     return ConfigFactory.parseMap(
@@ -51,7 +55,8 @@ public record Database(Kind kind, String url, String user, String password) {
             prefix + "db.url", url,
             prefix + "db.user", user,
             prefix + "db.password", password,
-            prefix + "db.driver", kind.driver));
+            prefix + "db.driver", kind.driver,
+            "pekko.projection.jdbc.dialect", kind.projectionDialect));
   }
 
   public DataSource dataSource() {

@@ -12,6 +12,7 @@ import codelab.llm.LlmClient;
 import codelab.platform.llm.OpenAiChatClient;
 import codelab.platform.llm.OpenAiSettings;
 import codelab.platform.scripted.ScriptedModelServer;
+import codelab.platform.wakeup.SessionWakeups;
 import codelab.session.Session;
 import codelab.user.User;
 import com.typesafe.config.Config;
@@ -75,9 +76,19 @@ public final class Node {
       PekkoManagement.get(system).start();
       LlmClient llm = languageModel(system, resolved);
       Clock clock = Clock.systemUTC();
-      Session.init(system, llm, sessionSettings(resolved), clock);
+      Session.Settings sessionSettings = sessionSettings(resolved);
+      Session.init(system, llm, sessionSettings, clock);
       UserAccount.init(system, clock);
       User.init(system, clock);
+      Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("codelab.blocking-dispatcher"));
+      Config wakeups = resolved.getConfig("codelab.wakeups");
+      SessionWakeups.init(
+          system, database.url(), database.user(), database.password(), blocking, clock,
+          new SessionWakeups.Settings(
+              sessionSettings.toolTimeout(),
+              wakeups.getDuration("turn-check"),
+              wakeups.getDuration("sweep-interval"),
+              wakeups.getDuration("retry-after")));
 
       Path dataDir = Path.of(resolved.getString("codelab.data-dir"));
       SigningKeys keys = signingKeys(resolved, dataDir);
@@ -88,7 +99,6 @@ public final class Node {
               resolved.getDuration("codelab.auth.access-token-lifetime"),
               AccessTokenSettings.defaults().clockSkew(),
               clock);
-      Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("codelab.blocking-dispatcher"));
       EdgeSettings edgeSettings =
           new EdgeSettings(
               version,
@@ -224,7 +234,8 @@ public final class Node {
         session.getInt("max-turn-attempts"),
         session.getInt("max-steps"),
         session.getDuration("tool-timeout"),
-        session.getDuration("approval-timeout"));
+        session.getDuration("approval-timeout"),
+        session.getDuration("idle-timeout"));
   }
 
   private static SigningKeys signingKeys(Config config, Path dataDir) {

@@ -29,25 +29,22 @@ import org.junit.jupiter.params.provider.EnumSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConversationTest {
 
-  private Path dataDir;
-  private TestDatabase database;
+  @Parameter TestDatabase.Kind databaseKind;
+
+  private RunningNode running;
   private Node node;
   private ApiClient api;
 
-  @Parameter TestDatabase.Kind databaseKind;
-
   @BeforeParameterizedClassInvocation
   void startNode() throws java.io.IOException {
-    dataDir = java.nio.file.Files.createTempDirectory("codelab-test");
-    database = TestDatabase.create(databaseKind, dataDir);
-    node = TestNode.start(database, dataDir);
-    api = new ApiClient(node.httpPort()).loggedInAsNewUser();
+    running = RunningNode.start(databaseKind, Map.of());
+    node = running.node();
+    api = running.api();
   }
 
   @AfterParameterizedClassInvocation
   void stopNode() {
-    TestNode.stop(node);
-    database.drop();
+    running.stop();
   }
 
   @Test

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import codelab.schema.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,26 +26,22 @@ import org.junit.jupiter.params.provider.EnumSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResumeTest {
 
-  private TestDatabase database;
+  @Parameter TestDatabase.Kind databaseKind;
+  private RunningNode running;
   private Node node;
   private ApiClient api;
 
-  @Parameter TestDatabase.Kind databaseKind;
-
   @BeforeParameterizedClassInvocation
   void startNode() throws IOException {
-    Path dataDir = Files.createTempDirectory("codelab-resume");
-    database = TestDatabase.create(databaseKind, dataDir);
     // a turn of about two seconds, so that a second client can join in the middle of it
-    node = Node.start(TestNode.config(database, dataDir, Map.of(
-        "codelab.scripted-model.token-delay-ms", 10, "codelab.scripted-model.extra-tokens", 200)));
-    api = new ApiClient(node.httpPort()).loggedInAsNewUser();
+    running = RunningNode.start(databaseKind, Map.of("codelab.scripted-model.token-delay-ms", 10, "codelab.scripted-model.extra-tokens", 200));
+    node = running.node();
+    api = running.api();
   }
 
   @AfterParameterizedClassInvocation
   void stopNode() {
-    TestNode.stop(node);
-    database.drop();
+    running.stop();
   }
 
   @Test

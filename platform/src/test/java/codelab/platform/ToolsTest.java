@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import codelab.schema.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,22 +24,20 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ToolsTest {
 
   @Parameter TestDatabase.Kind databaseKind;
-  private TestDatabase database;
+  private RunningNode running;
   private Node node;
   private ApiClient api;
 
   @BeforeParameterizedClassInvocation
   void startNode() throws IOException {
-    Path dataDir = Files.createTempDirectory("codelab-tools");
-    database = TestDatabase.create(databaseKind, dataDir);
-    node = TestNode.start(database, dataDir);
-    api = new ApiClient(node.httpPort()).loggedInAsNewUser();
+    running = RunningNode.start(databaseKind, Map.of());
+    node = running.node();
+    api = running.api();
   }
 
   @AfterParameterizedClassInvocation
   void stopNode() {
-    TestNode.stop(node);
-    database.drop();
+    running.stop();
   }
 
   @Test

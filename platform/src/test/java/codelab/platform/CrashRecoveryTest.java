@@ -115,4 +115,50 @@ class CrashRecoveryTest {
       database.drop();
     }
   }
+
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestDatabase.Kind.class)
+  void aTurnKilledMidStreamIsRunAgainWithNoClient(TestDatabase.Kind databaseKind) throws Exception {
+    Path dataDir = Files.createTempDirectory("codelab-midturn");
+    TestDatabase database = TestDatabase.create(databaseKind, dataDir);
+    // a slow answer (about 6 s) and a quick check of running turns
+    Map<String, String> settings = Map.of("CODELAB_SCRIPTED_TOKEN_DELAY_MS", "50", "CODELAB_SCRIPTED_EXTRA_TOKENS", "120",
+        "-Dcodelab.wakeups.turn-check", "3s");
+    NodeProcess node = NodeProcess.start(database, dataDir, settings);
+    try {
+      ApiClient api = new ApiClient(node.httpPort).loggedInAsNewUser();
+      String sessionId = api.createSession();
+      String interruptedTurn;
+      try (SocketClient socket = SocketClient.connect(node.httpPort, sessionId, api.accessToken, null)) {
+        socket.next("session_info");
+        socket.send(Map.of("type", "user_message", "content", "tell me a long story"));
+        socket.next("message_accepted");
+        interruptedTurn = socket.next("assistant_delta").get("turn_id").asText();
+      }
+      NodeProcess.sleep(Duration.ofSeconds(1));
+      node.kill();
+
+      node = NodeProcess.start(database, dataDir, settings);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!node.log().contains("Woke 1 session(s)") && System.nanoTime() < deadline) NodeProcess.sleep(Duration.ofMillis(200));
+      assertTrue(node.log().contains("Woke 1 session(s)"), "the sweeper woke the session");
+      NodeProcess.sleep(Duration.ofSeconds(9)); // the re-run streams its whole answer, with no one listening
+
+      try (SocketClient socket = SocketClient.connect(node.httpPort, sessionId, api.accessToken, "after_seq=0")) {
+        long lastSeq = socket.next("session_info").get("last_seq").asLong();
+        List<JsonNode> replay = socket.untilType("turn_completed");
+        JsonNode failed = replay.stream().filter(m -> m.get("type").asText().equals("turn_failed")).findFirst().orElseThrow();
+        assertEquals(interruptedTurn, failed.get("turn_id").asText());
+        assertTrue(failed.get("error").asText().contains("running it again"));
+        JsonNode answer = replay.get(replay.size() - 2);
+        assertTrue(answer.get("content").asText().contains("tell me a long story"));
+        assertTrue(replay.get(replay.size() - 1).get("seq").asLong() <= lastSeq, "re-run and completed before any client came");
+      }
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n--- node log ---\n" + node.logTail(), e);
+    } finally {
+      node.close();
+      database.drop();
+    }
+  }
 }

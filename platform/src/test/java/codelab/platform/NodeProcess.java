@@ -30,14 +30,15 @@ final class NodeProcess implements AutoCloseable {
     this.log = log;
   }
 
+  /** {@code environment}: CODELAB_* variables, and {@code -Dkey} entries for settings that have none. */
   static NodeProcess start(TestDatabase database, Path dataDir, Map<String, String> environment) throws IOException {
     int httpPort = freePort();
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx384m",
-        "-Dcodelab.auth.bcrypt-cost=4",
-        "-cp", System.getProperty("java.class.path"),
-        "codelab.platform.Main"));
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-Dcodelab.auth.bcrypt-cost=4"));
+    environment.forEach((key, value) -> {
+      if (key.startsWith("-D")) command.add(key + "=" + value);
+    });
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "codelab.platform.Main"));
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();
     env.put("CODELAB_HTTP_PORT", String.valueOf(httpPort));
@@ -50,7 +51,9 @@ final class NodeProcess implements AutoCloseable {
       env.put("CODELAB_DB_USER", database.user());
       env.put("CODELAB_DB_PASSWORD", database.password());
     }
-    env.putAll(environment);
+    environment.forEach((key, value) -> {
+      if (!key.startsWith("-D")) env.put(key, value);
+    });
     Path log = Files.createTempFile(dataDir, "node-", ".log");
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     NodeProcess node = new NodeProcess(builder.start(), httpPort, log);

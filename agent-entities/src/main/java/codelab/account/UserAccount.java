@@ -2,7 +2,11 @@ package codelab.account;
 
 import codelab.JsonSerializable;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -17,42 +21,92 @@ import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
  * The login of one user, keyed by the normalised username: being one entity per name is what makes a
  * username unique under concurrent registrations (the first {@link Register} wins, the second gets
- * {@link #USERNAME_TAKEN}). It holds the password hash, never the password.
+ * {@link #USERNAME_TAKEN}). It holds the password hash (never the password), the brute-force lockout
+ * (after {@link LockoutPolicy#maxFailures()} consecutive failures, for {@link LockoutPolicy#duration()}),
+ * and the account's security events: its journal is the auth audit trail.
  */
 public final class UserAccount
     extends EventSourcedBehaviorWithEnforcedReplies<UserAccount.Command, UserAccount.Event, UserAccount.State> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "UserAccount");
   public static final String USERNAME_TAKEN = "username is taken";
+  /** Security events kept in the state for the user's query; the journal keeps them all. */
+  static final int RECENT_EVENTS = 200;
+
+  public record LockoutPolicy(int maxFailures, Duration duration) {}
+
+  /** Who did it and from where: the audit's context of every event. */
+  public record Origin(String ip, String userAgent) implements JsonSerializable {}
 
   public sealed interface Command extends JsonSerializable {}
 
-  public record Register(String userId, String username, String passwordHash, ActorRef<StatusReply<Registered>> replyTo)
+  public record Register(String userId, String username, String passwordHash, Origin origin, ActorRef<StatusReply<Registered>> replyTo)
       implements Command {}
 
   public record GetCredentials(ActorRef<Credentials> replyTo) implements Command {}
 
+  /** The outcome of a password check; a failure may lock the account. */
+  public record RecordLogin(boolean success, Origin origin, ActorRef<Credentials> replyTo) implements Command {}
+
+  /** Anything else the audit must show: refresh rotation, reuse detected, revocation, logout everywhere. */
+  public record RecordSecurityEvent(String kind, String detail, Origin origin, ActorRef<Done> replyTo) implements Command {}
+
+  public record GetSecurityEvents(String userId, ActorRef<StatusReply<List<SecurityEvent>>> replyTo) implements Command {}
+
   public record Registered(String userId, String username) implements JsonSerializable {}
 
-  /** {@code userId} is null when nobody registered this name. */
-  public record Credentials(String userId, String username, String passwordHash) implements JsonSerializable {
+  /** {@code userId} is null when nobody registered this name; {@code lockedUntil} null when not locked. */
+  public record Credentials(String userId, String username, String passwordHash, Instant lockedUntil) implements JsonSerializable {
     public boolean exists() {
       return userId != null;
     }
+
+    public boolean lockedAt(Instant now) {
+      return lockedUntil != null && now.isBefore(lockedUntil);
+    }
   }
+
+  public record SecurityEvent(String kind, Instant at, String ip, String userAgent, String detail) implements JsonSerializable {}
 
   public sealed interface Event extends JsonSerializable {}
 
-  public record AccountRegistered(String userId, String username, String passwordHash, Instant at) implements Event {}
+  public record AccountRegistered(String userId, String username, String passwordHash, Instant at, Origin origin) implements Event {}
 
-  public record State(String userId, String username, String passwordHash, Instant registeredAt)
+  public record LoginSucceeded(Origin origin, Instant at) implements Event {}
+
+  public record LoginFailed(Origin origin, Instant at) implements Event {}
+
+  public record LockedOut(Instant until, Origin origin, Instant at) implements Event {}
+
+  public record SecurityEventRecorded(String kind, String detail, Origin origin, Instant at) implements Event {}
+
+  public record State(
+      String userId, String username, String passwordHash, Instant registeredAt, int failures, Instant lockedUntil,
+      List<SecurityEvent> recentEvents)
       implements JsonSerializable {
     boolean isRegistered() {
       return userId != null;
+    }
+
+    Credentials credentials() {
+      return new Credentials(userId, username, passwordHash, lockedUntil);
+    }
+
+    State withEvent(SecurityEvent event) {
+      List<SecurityEvent> events = new ArrayList<>(recentEvents == null ? List.of() : recentEvents);
+      events.add(event);
+      if (events.size() > RECENT_EVENTS) events = events.subList(events.size() - RECENT_EVENTS, events.size());
+      return new State(userId, username, passwordHash, registeredAt, failures, lockedUntil, List.copyOf(events));
+    }
+
+    State withFailures(int newFailures, Instant newLockedUntil) {
+      return new State(userId, username, passwordHash, registeredAt, newFailures, newLockedUntil, recentEvents);
     }
   }
 
@@ -61,28 +115,35 @@ public final class UserAccount
     return username.strip().toLowerCase(java.util.Locale.ROOT);
   }
 
-  public static void init(ActorSystem<?> system, Clock clock) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, entity -> create(entity.getEntityId(), clock)));
+  public static void init(ActorSystem<?> system, Clock clock, LockoutPolicy lockout) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, entity -> create(entity.getEntityId(), clock, lockout)));
   }
 
   public static EntityRef<Command> entityRef(ActorSystem<?> system, String username) {
     return ClusterSharding.get(system).entityRefFor(ENTITY_KEY, normalise(username));
   }
 
-  public static Behavior<Command> create(String normalisedUsername, Clock clock) {
-    return new UserAccount(normalisedUsername, clock);
+  public static Behavior<Command> create(String normalisedUsername, Clock clock, LockoutPolicy lockout) {
+    return new UserAccount(normalisedUsername, clock, lockout);
   }
 
   private final Clock clock;
+  private final LockoutPolicy lockout;
 
-  private UserAccount(String normalisedUsername, Clock clock) {
+  private UserAccount(String normalisedUsername, Clock clock, LockoutPolicy lockout) {
     super(PersistenceId.of(ENTITY_KEY.name(), normalisedUsername));
     this.clock = clock;
+    this.lockout = lockout;
   }
 
   @Override
   public State emptyState() {
-    return new State(null, null, null, null);
+    return new State(null, null, null, null, 0, null, List.of());
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
   }
 
   @Override
@@ -93,20 +154,46 @@ public final class UserAccount
             Register.class,
             cmd ->
                 Effect()
-                    .persist(new AccountRegistered(cmd.userId(), cmd.username().strip(), cmd.passwordHash(), clock.instant()))
+                    .persist(new AccountRegistered(cmd.userId(), cmd.username().strip(), cmd.passwordHash(), clock.instant(), cmd.origin()))
                     .thenReply(cmd.replyTo(), s -> StatusReply.success(new Registered(s.userId(), s.username()))))
-        .onCommand(GetCredentials.class, cmd -> Effect().reply(cmd.replyTo(), new Credentials(null, null, null)));
+        .onCommand(GetCredentials.class, cmd -> Effect().reply(cmd.replyTo(), new Credentials(null, null, null, null)))
+        .onCommand(RecordLogin.class, cmd -> Effect().reply(cmd.replyTo(), new Credentials(null, null, null, null)))
+        .onCommand(RecordSecurityEvent.class, cmd -> Effect().reply(cmd.replyTo(), Done.getInstance()))
+        .onCommand(GetSecurityEvents.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.error("not found")));
 
     CommandHandlerWithReplyBuilderByState<Command, Event, State, State> taken =
         newCommandHandlerWithReplyBuilder().forState(State::isRegistered);
     taken
         .onCommand(Register.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.error(USERNAME_TAKEN)))
+        .onCommand(GetCredentials.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.credentials()))
+        .onCommand(RecordLogin.class, this::onRecordLogin)
         .onCommand(
-            GetCredentials.class,
+            RecordSecurityEvent.class,
             (state, cmd) ->
-                Effect().reply(cmd.replyTo(), new Credentials(state.userId(), state.username(), state.passwordHash())));
+                Effect()
+                    .persist(new SecurityEventRecorded(cmd.kind(), cmd.detail(), cmd.origin(), clock.instant()))
+                    .thenReply(cmd.replyTo(), s -> Done.getInstance()))
+        .onCommand(
+            GetSecurityEvents.class,
+            (state, cmd) ->
+                state.userId().equals(cmd.userId())
+                    ? Effect().reply(cmd.replyTo(), StatusReply.success(state.recentEvents()))
+                    : Effect().reply(cmd.replyTo(), StatusReply.error("not found")));
 
     return free.orElse(taken).build();
+  }
+
+  private ReplyEffect<Event, State> onRecordLogin(State state, RecordLogin cmd) {
+    Instant now = clock.instant();
+    if (cmd.success()) {
+      return Effect().persist(new LoginSucceeded(cmd.origin(), now)).thenReply(cmd.replyTo(), State::credentials);
+    }
+    List<Event> events = new ArrayList<>(List.of(new LoginFailed(cmd.origin(), now)));
+    boolean locked = state.lockedUntil() != null && now.isBefore(state.lockedUntil());
+    if (!locked && state.failures() + 1 >= lockout.maxFailures()) {
+      events.add(new LockedOut(now.plus(lockout.duration()), cmd.origin(), now));
+    }
+    return Effect().persist(events).thenReply(cmd.replyTo(), State::credentials);
   }
 
   @Override
@@ -114,7 +201,28 @@ public final class UserAccount
     EventHandlerBuilder<State, Event> builder = newEventHandlerBuilder();
     builder
         .forAnyState()
-        .onEvent(AccountRegistered.class, (state, e) -> new State(e.userId(), e.username(), e.passwordHash(), e.at()));
+        .onEvent(
+            AccountRegistered.class,
+            (state, e) ->
+                new State(e.userId(), e.username(), e.passwordHash(), e.at(), 0, null, List.of())
+                    .withEvent(securityEvent("register", null, e.origin(), e.at())))
+        .onEvent(LoginSucceeded.class, (state, e) -> state.withFailures(0, null).withEvent(securityEvent("login_success", null, e.origin(), e.at())))
+        .onEvent(
+            LoginFailed.class,
+            (state, e) -> {
+              // a lock that has run out starts a fresh count
+              boolean lockOver = state.lockedUntil() != null && !e.at().isBefore(state.lockedUntil());
+              int failures = (lockOver ? 0 : state.failures()) + 1;
+              return state.withFailures(failures, lockOver ? null : state.lockedUntil()).withEvent(securityEvent("login_failure", null, e.origin(), e.at()));
+            })
+        .onEvent(
+            LockedOut.class,
+            (state, e) -> state.withFailures(0, e.until()).withEvent(securityEvent("lockout", "locked until " + e.until(), e.origin(), e.at())))
+        .onEvent(SecurityEventRecorded.class, (state, e) -> state.withEvent(securityEvent(e.kind(), e.detail(), e.origin(), e.at())));
     return builder.build();
+  }
+
+  private static SecurityEvent securityEvent(String kind, String detail, Origin origin, Instant at) {
+    return new SecurityEvent(kind, at, origin == null ? null : origin.ip(), origin == null ? null : origin.userAgent(), detail);
   }
 }

@@ -21,8 +21,9 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * A user's directory, keyed by user id: the sessions the user owns, newest first. Everything a
- * user owns hangs below this id; the entities themselves still check the owner on every command.
+ * A user's directory, keyed by user id: the sessions and projects the user owns, and the refresh
+ * token families of their logins (to end them all at once). Everything a user owns hangs below this
+ * id; the entities themselves still check the owner on every command.
  */
 public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Command, User.Event, User.State> {
 
@@ -37,12 +38,38 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
 
   public record SessionPage(List<String> sessionIds, int total) implements JsonSerializable {}
 
+  public record AddProject(String projectId, ActorRef<Done> replyTo) implements Command {}
+
+  /** A page of the user's project ids, oldest first (the default project leads). */
+  public record ListProjects(int offset, int limit, ActorRef<ProjectPage> replyTo) implements Command {}
+
+  public record ProjectPage(List<String> projectIds, int total) implements JsonSerializable {}
+
+  public record AddLogin(String familyId, ActorRef<Done> replyTo) implements Command {}
+
+  /** Every login's refresh-token family, forgotten here once handed out: logging out everywhere revokes them all. */
+  public record EndAllLogins(ActorRef<List<String>> replyTo) implements Command {}
+
   public sealed interface Event extends JsonSerializable {}
 
   public record SessionAdded(String sessionId, Instant at) implements Event {}
 
-  /** Session ids, oldest first (appending is cheap; pages are read from the end). */
-  public record State(List<String> sessionIds) implements JsonSerializable {}
+  public record ProjectAdded(String projectId, Instant at) implements Event {}
+
+  public record LoginAdded(String familyId, Instant at) implements Event {}
+
+  public record LoginsEnded(List<String> familyIds, Instant at) implements Event {}
+
+  /** Ids oldest first (appending is cheap; session pages are read from the end). */
+  public record State(List<String> sessionIds, List<String> projectIds, List<String> loginFamilies) implements JsonSerializable {
+    public List<String> projectIds() {
+      return projectIds == null ? List.of() : projectIds;
+    }
+
+    public List<String> loginFamilies() {
+      return loginFamilies == null ? List.of() : loginFamilies;
+    }
+  }
 
   public static void init(ActorSystem<?> system, Clock clock) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, entity -> create(entity.getEntityId(), clock)));
@@ -65,7 +92,7 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
 
   @Override
   public State emptyState() {
-    return new State(List.of());
+    return new State(List.of(), List.of(), List.of());
   }
 
   @Override
@@ -86,7 +113,37 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
                         .persist(new SessionAdded(cmd.sessionId(), clock.instant()))
                         .thenReply(cmd.replyTo(), s -> Done.getInstance()))
         .onCommand(ListSessions.class, (state, cmd) -> Effect().reply(cmd.replyTo(), page(state, cmd)))
+        .onCommand(
+            AddProject.class,
+            (state, cmd) ->
+                state.projectIds().contains(cmd.projectId())
+                    ? Effect().reply(cmd.replyTo(), Done.getInstance())
+                    : Effect().persist(new ProjectAdded(cmd.projectId(), clock.instant())).thenReply(cmd.replyTo(), s -> Done.getInstance()))
+        .onCommand(
+            ListProjects.class,
+            (state, cmd) -> {
+              List<String> ids = state.projectIds();
+              List<String> page = ids.subList(Math.min(cmd.offset(), ids.size()), Math.min(ids.size(), cmd.offset() + cmd.limit()));
+              return Effect().reply(cmd.replyTo(), new ProjectPage(List.copyOf(page), ids.size()));
+            })
+        .onCommand(
+            AddLogin.class,
+            (state, cmd) -> Effect().persist(new LoginAdded(cmd.familyId(), clock.instant())).thenReply(cmd.replyTo(), s -> Done.getInstance()))
+        .onCommand(
+            EndAllLogins.class,
+            (state, cmd) ->
+                state.loginFamilies().isEmpty()
+                    ? Effect().reply(cmd.replyTo(), List.of())
+                    : Effect()
+                        .persist(new LoginsEnded(state.loginFamilies(), clock.instant()))
+                        .thenReply(cmd.replyTo(), s -> state.loginFamilies()))
         .build();
+  }
+
+  private static List<String> append(List<String> ids, String id) {
+    List<String> copy = new ArrayList<>(ids);
+    copy.add(id);
+    return List.copyOf(copy);
   }
 
   private static SessionPage page(State state, ListSessions cmd) {
@@ -103,11 +160,10 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
         .forAnyState()
         .onEvent(
             SessionAdded.class,
-            (state, e) -> {
-              List<String> ids = new ArrayList<>(state.sessionIds());
-              ids.add(e.sessionId());
-              return new State(List.copyOf(ids));
-            });
+            (state, e) -> new State(append(state.sessionIds(), e.sessionId()), state.projectIds(), state.loginFamilies()))
+        .onEvent(ProjectAdded.class, (state, e) -> new State(state.sessionIds(), append(state.projectIds(), e.projectId()), state.loginFamilies()))
+        .onEvent(LoginAdded.class, (state, e) -> new State(state.sessionIds(), state.projectIds(), append(state.loginFamilies(), e.familyId())))
+        .onEvent(LoginsEnded.class, (state, e) -> new State(state.sessionIds(), state.projectIds(), List.of()));
     return builder.build();
   }
 }

@@ -1,13 +1,19 @@
 package codelab.edge;
 
 import codelab.edge.auth.AccessTokens;
+import codelab.edge.auth.AuthSettings;
+import codelab.edge.auth.LoggedOutEverywhere;
 import codelab.edge.auth.AuthRoutes;
 import codelab.edge.auth.PasswordHasher;
 import codelab.edge.auth.SigningKeys;
+import codelab.edge.session.ProjectRoutes;
 import codelab.edge.session.SessionRoutes;
 import codelab.edge.session.SessionSocket;
 import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -22,16 +28,21 @@ public final class HttpEdge extends AllDirectives {
       SigningKeys keys,
       AccessTokens tokens,
       PasswordHasher hasher,
-      Executor blocking) {
-    AuthRoutes auth = new AuthRoutes(system, tokens, keys, hasher, blocking);
+      Executor blocking,
+      AuthSettings authSettings) {
+    // one topic actor per node; together they reach every node's sockets
+    ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut =
+        system.systemActorOf(Topic.create(LoggedOutEverywhere.class, "logged-out-everywhere"), "logged-out-everywhere", Props.empty());
+    AuthRoutes auth = new AuthRoutes(system, tokens, keys, hasher, blocking, authSettings, loggedOut);
     this.routes =
         new ErrorHandling()
             .wrap(
                 concat(
                     new HealthRoutes(settings.version()).routes(),
                     auth.routes(),
-                    new SessionSocket(system, auth.authenticator(), settings).route(),
-                    new SessionRoutes(system, auth.authenticator(), settings).routes()));
+                    new SessionSocket(system, auth.authenticator(), settings, loggedOut).route(),
+                    new SessionRoutes(system, auth.authenticator(), settings).routes(),
+                    new ProjectRoutes(system, auth.authenticator(), settings).routes()));
   }
 
   public Route routes() {

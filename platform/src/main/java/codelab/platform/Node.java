@@ -1,6 +1,12 @@
 package codelab.platform;
 
+import codelab.account.RefreshTokenFamily;
 import codelab.account.UserAccount;
+import codelab.edge.auth.AuthSettings;
+import codelab.edge.auth.RateLimiter;
+import codelab.project.Project;
+import java.util.Set;
+import java.util.stream.Collectors;
 import codelab.edge.EdgeSettings;
 import codelab.edge.HttpEdge;
 import codelab.edge.OriginPolicy;
@@ -78,8 +84,12 @@ public final class Node {
       Clock clock = Clock.systemUTC();
       Session.Settings sessionSettings = sessionSettings(resolved);
       Session.init(system, llm, sessionSettings, clock);
-      UserAccount.init(system, clock);
+      Config auth = resolved.getConfig("codelab.auth");
+      UserAccount.init(
+          system, clock, new UserAccount.LockoutPolicy(auth.getInt("lockout.max-failures"), auth.getDuration("lockout.duration")));
+      RefreshTokenFamily.init(system, clock);
       User.init(system, clock);
+      Project.init(system, clock);
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("codelab.blocking-dispatcher"));
       Config wakeups = resolved.getConfig("codelab.wakeups");
       SessionWakeups.init(
@@ -109,7 +119,7 @@ public final class Node {
       HttpEdge edge =
           new HttpEdge(
               system, edgeSettings, keys, new AccessTokens(keys, tokenSettings),
-              new PasswordHasher(resolved.getInt("codelab.auth.bcrypt-cost")), blocking);
+              new PasswordHasher(resolved.getInt("codelab.auth.bcrypt-cost")), blocking, authSettings(auth, clock));
       ServerBinding binding =
           Http.get(system)
               .newServerAt(resolved.getString("codelab.http.host"), resolved.getInt("codelab.http.port"))
@@ -224,6 +234,15 @@ public final class Node {
             llm.getDuration("first-token-timeout"),
             llm.getDuration("idle-timeout"),
             llm.getInt("max-connections")));
+  }
+
+  private static AuthSettings authSettings(Config auth, Clock clock) {
+    Set<String> clients =
+        Arrays.stream(auth.getString("clients").split(",")).map(String::trim).filter(c -> !c.isEmpty()).collect(Collectors.toSet());
+    int requests = auth.getInt("rate-limit.requests");
+    Duration per = auth.getDuration("rate-limit.per");
+    return new AuthSettings(
+        clients, auth.getDuration("refresh-token-lifetime"), new RateLimiter(requests, per, clock), new RateLimiter(requests, per, clock));
   }
 
   private static Session.Settings sessionSettings(Config config) {

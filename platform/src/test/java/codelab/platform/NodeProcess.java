@@ -34,7 +34,7 @@ final class NodeProcess implements AutoCloseable {
   static NodeProcess start(TestDatabase database, Path dataDir, Map<String, String> environment) throws IOException {
     int httpPort = freePort();
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-Dcodelab.auth.bcrypt-cost=4"));
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-Dcodelab.auth.bcrypt-cost=4", "-Dcodelab.auth.rate-limit.requests=100000"));
     environment.forEach((key, value) -> {
       if (key.startsWith("-D")) command.add(key + "=" + value);
     });

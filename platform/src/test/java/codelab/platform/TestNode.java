@@ -24,6 +24,8 @@ final class TestNode {
     // low bcrypt cost keeps registrations fast; the cost-12 path is covered by PasswordHasherTest
     settings.put("codelab.auth.bcrypt-cost", 4);
     settings.put("codelab.scripted-model.token-delay-ms", 2);
+    // every test registers its users from 127.0.0.1; the rate limit has its own test
+    settings.put("codelab.auth.rate-limit.requests", 100000);
     settings.put("pekko.remote.artery.canonical.port", 0);
     settings.put("pekko.management.http.port", 0);
     settings.put("pekko.coordinated-shutdown.exit-jvm", "off");

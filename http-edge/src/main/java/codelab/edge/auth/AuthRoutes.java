@@ -1,34 +1,39 @@
 package codelab.edge.auth;
 
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import codelab.account.RefreshTokenFamily;
 import codelab.account.UserAccount;
 import codelab.edge.ApiError;
 import codelab.edge.JsonResponses;
+import codelab.user.User;
 import com.fasterxml.jackson.databind.JsonNode;
-import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
-
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
-import org.apache.pekko.http.javadsl.server.RejectionHandler;
-import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejection;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * Registration, the OAuth2 token endpoint (password grant), the JWKS and {@code /api/v1/me}.
- * Password hashing runs on the blocking executor: bcrypt at cost 12 takes a few hundred
- * milliseconds of CPU and must not stall the actors and streams on the default dispatcher.
+ * Accounts: registration, the OAuth2 endpoints, the JWKS, {@code /api/v1/me}, the user's security
+ * events, and logging out everywhere. Password hashing runs on the blocking executor: bcrypt at cost
+ * 12 takes a few hundred milliseconds of CPU and must not stall the actors and streams.
  */
 public final class AuthRoutes extends AllDirectives {
 
@@ -38,20 +43,30 @@ public final class AuthRoutes extends AllDirectives {
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
 
   private final ActorSystem<?> system;
-  private final AccessTokens tokens;
   private final SigningKeys keys;
   private final PasswordHasher hasher;
   private final Executor blocking;
+  private final AuthSettings settings;
   private final Authenticator authenticator;
+  private final TokenEndpoint tokenEndpoint;
+  private final ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut;
 
   public AuthRoutes(
-      ActorSystem<?> system, AccessTokens tokens, SigningKeys keys, PasswordHasher hasher, Executor blocking) {
+      ActorSystem<?> system,
+      AccessTokens tokens,
+      SigningKeys keys,
+      PasswordHasher hasher,
+      Executor blocking,
+      AuthSettings settings,
+      ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut) {
     this.system = system;
-    this.tokens = tokens;
     this.keys = keys;
     this.hasher = hasher;
     this.blocking = blocking;
+    this.settings = settings;
+    this.loggedOut = loggedOut;
     this.authenticator = new Authenticator(tokens);
+    this.tokenEndpoint = new TokenEndpoint(system, tokens, hasher, blocking, settings, Clock.systemUTC());
   }
 
   public Authenticator authenticator() {
@@ -61,21 +76,24 @@ public final class AuthRoutes extends AllDirectives {
   public Route routes() {
     return concat(
         path(segment(".well-known").slash("jwks.json"), () -> get(() -> JsonResponses.complete(StatusCodes.OK, keys.jwks()))),
-        path(
-            segment("oauth").slash("token"),
-            () -> post(() -> handleRejections(oauthRejections(), () -> formFieldMap(this::token)))),
+        tokenEndpoint.routes(),
         pathPrefix(
-            "api",
+            segment("api").slash("v1"),
             () ->
-                pathPrefix(
-                    "v1",
-                    () ->
-                        concat(
-                            path(segment("auth").slash("register"), () -> post(() -> JsonResponses.withJsonObject(this::register))),
-                            path("me", () -> get(() -> authenticator.authenticated(this::me)))))));
+                concat(
+                    path(
+                        segment("auth").slash("register"),
+                        () -> post(() -> ClientOrigin.extract(origin -> JsonResponses.withJsonObject(body -> register(body, origin))))),
+                    path(
+                        segment("auth").slash("logout-all"),
+                        () -> post(() -> authenticator.authenticated(user -> ClientOrigin.extract(origin -> logoutEverywhere(user, origin))))),
+                    path("me", () -> get(() -> authenticator.authenticated(this::me))),
+                    path(segment("me").slash("security-events"), () -> get(() -> authenticator.authenticated(this::securityEvents))))));
   }
 
-  private Route register(JsonNode body) {
+  private Route register(JsonNode body, UserAccount.Origin origin) {
+    OptionalLong retryAfter = settings.registrations().acquire(origin.ip());
+    if (retryAfter.isPresent()) return complete(TokenEndpoint.rateLimited(retryAfter.getAsLong()));
     String username = body.path("username").asText("");
     String password = body.path("password").asText("");
     if (!USERNAME.matcher(username).matches()) {
@@ -94,7 +112,7 @@ public final class AuthRoutes extends AllDirectives {
                 hash ->
                     UserAccount.entityRef(system, username)
                         .<StatusReply<UserAccount.Registered>>ask(
-                            replyTo -> new UserAccount.Register(userId, username, hash, replyTo), ASK_TIMEOUT))
+                            replyTo -> new UserAccount.Register(userId, username, hash, origin, replyTo), ASK_TIMEOUT))
             .thenApply(
                 reply -> {
                   if (reply.isError()) {
@@ -106,68 +124,58 @@ public final class AuthRoutes extends AllDirectives {
     return completeWithFuture(response);
   }
 
-  private Route token(Map<String, String> form) {
-    String grantType = form.getOrDefault("grant_type", "");
-    if (grantType.isEmpty()) return oauthError(StatusCodes.BAD_REQUEST, "invalid_request", "grant_type is required");
-    if (!grantType.equals("password")) {
-      return oauthError(StatusCodes.BAD_REQUEST, "unsupported_grant_type", "supported grant types: password");
-    }
-    String username = form.getOrDefault("username", "");
-    String password = form.getOrDefault("password", "");
-    if (username.isBlank() || password.isEmpty()) {
-      return oauthError(StatusCodes.BAD_REQUEST, "invalid_request", "username and password are required");
-    }
-    String scope = form.getOrDefault("scope", "").isBlank() ? "api" : form.get("scope").trim();
-    CompletionStage<HttpResponse> response =
-        UserAccount.entityRef(system, username)
-            .ask(UserAccount.GetCredentials::new, ASK_TIMEOUT)
-            .thenApplyAsync(
-                credentials -> {
-                  // an unknown name costs the same bcrypt work as a wrong password: no user enumeration by timing
-                  boolean valid =
-                      credentials.exists()
-                          ? hasher.verify(password, credentials.passwordHash())
-                          : hasher.verifyAgainstNothing(password);
-                  if (!valid) return oauthErrorResponse(StatusCodes.BAD_REQUEST, "invalid_grant", "invalid username or password");
-                  IssuedToken issued = tokens.issue(credentials.userId(), credentials.username(), scope);
-                  Map<String, Object> body = new LinkedHashMap<>();
-                  body.put("access_token", issued.token());
-                  body.put("token_type", "bearer");
-                  body.put("expires_in", issued.expiresInSeconds());
-                  body.put("scope", scope);
-                  return noStore(JsonResponses.response(StatusCodes.OK, body));
-                },
-                blocking);
-    return completeWithFuture(response);
-  }
-
-  /** A body that is not a readable form gets OAuth2's own error format, as every answer of this endpoint does. */
-  private RejectionHandler oauthRejections() {
-    return RejectionHandler.newBuilder()
-        .handle(
-            MalformedRequestContentRejection.class,
-            r -> complete(oauthErrorResponse(StatusCodes.BAD_REQUEST, "invalid_request", "the body is not a valid form (application/x-www-form-urlencoded, URL-encoded values)")))
-        .handle(
-            UnsupportedRequestContentTypeRejection.class,
-            r -> complete(oauthErrorResponse(StatusCodes.BAD_REQUEST, "invalid_request", "send the parameters as application/x-www-form-urlencoded")))
-        .build();
+  /** Every login of the user ends (its refresh tokens are revoked) and their open sockets close. */
+  private Route logoutEverywhere(AuthenticatedUser user, UserAccount.Origin origin) {
+    CompletionStage<HttpResponse> done =
+        User.entityRef(system, user.userId())
+            .<List<String>>ask(User.EndAllLogins::new, ASK_TIMEOUT)
+            .thenCompose(
+                families -> {
+                  List<CompletableFuture<StatusReply<RefreshTokenFamily.Holder>>> revocations = new ArrayList<>();
+                  for (String familyId : families) {
+                    revocations.add(
+                        RefreshTokenFamily.entityRef(system, familyId)
+                            .<StatusReply<RefreshTokenFamily.Holder>>ask(replyTo -> new RefreshTokenFamily.Revoke("logged out everywhere", replyTo), ASK_TIMEOUT)
+                            .toCompletableFuture());
+                  }
+                  return CompletableFuture.allOf(revocations.toArray(CompletableFuture[]::new)).thenApply(all -> families.size());
+                })
+            .thenCompose(
+                count ->
+                    UserAccount.entityRef(system, user.username())
+                        .<Done>ask(replyTo -> new UserAccount.RecordSecurityEvent("logout_everywhere", count + " login(s) ended", origin, replyTo), ASK_TIMEOUT))
+            .thenApply(
+                recorded -> {
+                  loggedOut.tell(Topic.publish(new LoggedOutEverywhere(user.userId())));
+                  return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+                });
+    return completeWithFuture(done);
   }
 
   private Route me(AuthenticatedUser user) {
-    return JsonResponses.complete(
-        StatusCodes.OK, Map.of("user_id", user.userId(), "username", user.username(), "scope", user.scope()));
+    return JsonResponses.complete(StatusCodes.OK, Map.of("user_id", user.userId(), "username", user.username(), "scope", user.scope()));
   }
 
-  private Route oauthError(org.apache.pekko.http.javadsl.model.StatusCode status, String error, String description) {
-    return complete(oauthErrorResponse(status, error, description));
-  }
-
-  private static HttpResponse oauthErrorResponse(
-      org.apache.pekko.http.javadsl.model.StatusCode status, String error, String description) {
-    return noStore(JsonResponses.response(status, Map.of("error", error, "error_description", description)));
-  }
-
-  private static HttpResponse noStore(HttpResponse response) {
-    return response.addHeader(RawHeader.create("Cache-Control", "no-store")).addHeader(RawHeader.create("Pragma", "no-cache"));
+  private Route securityEvents(AuthenticatedUser user) {
+    return completeWithFuture(
+        UserAccount.entityRef(system, user.username())
+            .<StatusReply<List<UserAccount.SecurityEvent>>>ask(replyTo -> new UserAccount.GetSecurityEvents(user.userId(), replyTo), ASK_TIMEOUT)
+            .thenApply(
+                reply -> {
+                  if (reply.isError()) return ApiError.notFound("account");
+                  List<Map<String, Object>> events = new ArrayList<>();
+                  List<UserAccount.SecurityEvent> newestFirst = new ArrayList<>(reply.getValue());
+                  java.util.Collections.reverse(newestFirst);
+                  for (UserAccount.SecurityEvent e : newestFirst) {
+                    Map<String, Object> event = new LinkedHashMap<>();
+                    event.put("type", e.kind());
+                    event.put("at", e.at().toString());
+                    event.put("ip", e.ip());
+                    event.put("user_agent", e.userAgent());
+                    event.put("detail", e.detail());
+                    events.add(event);
+                  }
+                  return JsonResponses.response(StatusCodes.OK, Map.of("events", events, "count", events.size()));
+                }));
   }
 }

@@ -7,10 +7,10 @@ import codelab.edge.EdgeSettings;
 import codelab.edge.JsonResponses;
 import codelab.edge.auth.AuthenticatedUser;
 import codelab.edge.auth.Authenticator;
+import codelab.project.Project;
 import codelab.session.Session;
 import codelab.user.User;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +35,6 @@ public final class SessionRoutes extends AllDirectives {
 
   private static final Pattern UUID_FORMAT =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  private static final int DEFAULT_LIMIT = 20;
-  private static final int MAX_LIMIT = 100;
   private static final int MAX_TITLE = 200;
 
   private final ActorSystem<?> system;
@@ -51,11 +49,6 @@ public final class SessionRoutes extends AllDirectives {
 
   static boolean isSessionId(String value) {
     return UUID_FORMAT.matcher(value).matches();
-  }
-
-  /** Until projects come, a user's sessions live in one default project whose id derives from the user's. */
-  static String defaultProjectId(String userId) {
-    return UUID.nameUUIDFromBytes(("default-project:" + userId).getBytes(StandardCharsets.UTF_8)).toString();
   }
 
   public Route routes() {
@@ -142,47 +135,63 @@ public final class SessionRoutes extends AllDirectives {
     String agentType = body.map(b -> text(b, "agent_type")).orElse(null);
     String title = body.map(b -> text(b, "title")).orElse(null);
     if (title != null && title.length() > MAX_TITLE) return complete(ApiError.badRequest("title must be at most " + MAX_TITLE + " characters"));
-    if (projectId != null && !isSessionId(projectId)) return complete(ApiError.badRequest("project_id must be a UUID"));
-    String project = projectId != null ? projectId : defaultProjectId(user.userId());
+    if (projectId != null && !isSessionId(projectId)) return complete(ApiError.notFound("project"));
     String sessionId = UUID.randomUUID().toString();
+    CompletionStage<StatusReply<Project.Summary>> project =
+        projectId != null
+            ? Project.entityRef(system, projectId).ask(replyTo -> new Project.Get(user.userId(), replyTo), settings.askTimeout())
+            : ProjectRoutes.defaultProject(system, user.userId(), settings.askTimeout());
     CompletionStage<HttpResponse> response =
-        Session.entityRef(system, sessionId)
-            .<StatusReply<Session.Summary>>ask(
-                replyTo -> new Session.Create(user.userId(), project, title, agentType, replyTo), settings.askTimeout())
-            .thenCompose(
-                reply -> {
-                  if (reply.isError()) {
-                    String error = reply.getError().getMessage();
-                    if (Session.UNKNOWN_AGENT.equals(error)) {
-                      return CompletableFuture.completedFuture(
-                          ApiError.badRequest("unknown agent_type '" + agentType + "'; known: " + codelab.agent.AgentProfile.knownTypes()));
-                    }
-                    return CompletableFuture.completedFuture(ApiError.response(StatusCodes.CONFLICT, "conflict", error));
-                  }
-                  return User.entityRef(system, user.userId())
-                      .<org.apache.pekko.Done>ask(replyTo -> new User.AddSession(sessionId, replyTo), settings.askTimeout())
-                      .thenApply(done -> JsonResponses.response(StatusCodes.CREATED, sessionJson(reply.getValue())));
-                });
+        project.thenCompose(
+            found -> {
+              if (found.isError()) return CompletableFuture.completedFuture(ApiError.notFound("project"));
+              String inProject = found.getValue().projectId();
+              return Session.entityRef(system, sessionId)
+                  .<StatusReply<Session.Summary>>ask(
+                      replyTo -> new Session.Create(user.userId(), inProject, title, agentType, replyTo), settings.askTimeout())
+                  .thenCompose(reply -> reply.isError() ? CompletableFuture.completedFuture(refused(reply, agentType)) : listed(user, inProject, reply.getValue()));
+            });
     return completeWithFuture(response);
   }
 
+  /** A new session goes into its project's and its owner's lists before the client hears of it. */
+  private CompletionStage<HttpResponse> listed(AuthenticatedUser user, String projectId, Session.Summary created) {
+    return Project.entityRef(system, projectId)
+        .<StatusReply<org.apache.pekko.Done>>ask(replyTo -> new Project.AddSession(user.userId(), created.sessionId(), replyTo), settings.askTimeout())
+        .thenCompose(added -> User.entityRef(system, user.userId())
+            .<org.apache.pekko.Done>ask(replyTo -> new User.AddSession(created.sessionId(), replyTo), settings.askTimeout()))
+        .thenApply(done -> JsonResponses.response(StatusCodes.CREATED, sessionJson(created)));
+  }
+
+  private static HttpResponse refused(StatusReply<Session.Summary> reply, String agentType) {
+    String error = reply.getError().getMessage();
+    if (Session.UNKNOWN_AGENT.equals(error)) {
+      return ApiError.badRequest("unknown agent_type '" + agentType + "'; known: " + codelab.agent.AgentProfile.knownTypes());
+    }
+    return ApiError.response(StatusCodes.CONFLICT, "conflict", error);
+  }
+
   private Route list(AuthenticatedUser user, Optional<String> limitParam, Optional<String> offsetParam) {
-    Optional<Integer> limit = limitParam.isEmpty() ? Optional.of(DEFAULT_LIMIT) : parseInt(limitParam.get(), 1, MAX_LIMIT);
-    Optional<Integer> offset = offsetParam.isEmpty() ? Optional.of(0) : parseInt(offsetParam.get(), 0, Integer.MAX_VALUE);
-    if (limit.isEmpty()) return complete(ApiError.badRequest("limit must be an integer from 1 to " + MAX_LIMIT));
-    if (offset.isEmpty()) return complete(ApiError.badRequest("offset must be a non-negative integer"));
+    StringBuilder problem = new StringBuilder();
+    Optional<Paging> paging = Paging.parse(limitParam, offsetParam, problem);
+    if (paging.isEmpty()) return complete(ApiError.badRequest(problem.toString()));
     CompletionStage<HttpResponse> response =
         User.entityRef(system, user.userId())
-            .<User.SessionPage>ask(replyTo -> new User.ListSessions(offset.get(), limit.get(), replyTo), settings.askTimeout())
-            .thenCompose(page -> summaries(user, page.sessionIds()).thenApply(sessions -> {
-              Map<String, Object> body = new LinkedHashMap<>();
-              body.put("sessions", sessions);
-              body.put("total", page.total());
-              body.put("limit", limit.get());
-              body.put("offset", offset.get());
-              return JsonResponses.response(StatusCodes.OK, body);
-            }));
+            .<User.SessionPage>ask(replyTo -> new User.ListSessions(paging.get().offset(), paging.get().limit(), replyTo), settings.askTimeout())
+            .thenCompose(page -> sessionPage(user, page.sessionIds(), page.total(), paging.get()));
     return completeWithFuture(response);
+  }
+
+  /** A page of sessions in the contract's list shape; sessions that cannot be read are left out. */
+  CompletionStage<HttpResponse> sessionPage(AuthenticatedUser user, List<String> sessionIds, int total, Paging paging) {
+    return summaries(user, sessionIds).thenApply(sessions -> {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("sessions", sessions);
+      body.put("total", total);
+      body.put("limit", paging.limit());
+      body.put("offset", paging.offset());
+      return JsonResponses.response(StatusCodes.OK, body);
+    });
   }
 
   private CompletionStage<List<Map<String, Object>>> summaries(AuthenticatedUser user, List<String> sessionIds) {
@@ -254,17 +263,10 @@ public final class SessionRoutes extends AllDirectives {
     return json;
   }
 
-  private static String text(JsonNode body, String field) {
+  static String text(JsonNode body, String field) {
     JsonNode value = body.get(field);
     return value == null || !value.isTextual() || value.asText().isBlank() ? null : value.asText().strip();
   }
 
-  private static Optional<Integer> parseInt(String value, int min, int max) {
-    try {
-      int parsed = Integer.parseInt(value.trim());
-      return parsed >= min && parsed <= max ? Optional.of(parsed) : Optional.empty();
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
-  }
+
 }

@@ -6,6 +6,8 @@ import codelab.edge.ApiError;
 import codelab.edge.EdgeSettings;
 import codelab.edge.auth.AuthenticatedUser;
 import codelab.edge.auth.Authenticator;
+import codelab.edge.auth.LoggedOutEverywhere;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import codelab.session.Session;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -47,11 +49,14 @@ public final class SessionSocket extends AllDirectives {
   private final ActorSystem<?> system;
   private final Authenticator authenticator;
   private final EdgeSettings settings;
+  private final ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut;
 
-  public SessionSocket(ActorSystem<?> system, Authenticator authenticator, EdgeSettings settings) {
+  public SessionSocket(
+      ActorSystem<?> system, Authenticator authenticator, EdgeSettings settings, ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut) {
     this.system = system;
     this.authenticator = authenticator;
     this.settings = settings;
+    this.loggedOut = loggedOut;
   }
 
   public Route route() {
@@ -120,7 +125,7 @@ public final class SessionSocket extends AllDirectives {
                   Source.<List<Message>>queue(settings.socketBufferSize()).preMaterialize(materializer);
               ActorRef<Object> connection =
                   system.systemActorOf(
-                      SocketConnection.create(Session.entityRef(system, sessionId), userId, afterSeq, outgoing.first()),
+                      SocketConnection.create(Session.entityRef(system, sessionId), userId, afterSeq, outgoing.first(), loggedOut),
                       "socket-" + UUID.randomUUID(),
                       Props.empty());
               Sink<Message, NotUsed> incoming =

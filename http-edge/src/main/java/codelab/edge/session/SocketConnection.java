@@ -1,6 +1,8 @@
 package codelab.edge.session;
 
 import codelab.edge.WireJson;
+import codelab.edge.auth.LoggedOutEverywhere;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import codelab.session.Session;
 import codelab.session.SessionUpdate;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -59,8 +61,17 @@ final class SocketConnection extends AbstractBehavior<Object> {
   }
 
   static Behavior<Object> create(
-      EntityRef<Session.Command> session, String userId, long afterSeq, BoundedSourceQueue<List<Message>> out) {
-    return Behaviors.setup(context -> new SocketConnection(context, session, userId, afterSeq, out));
+      EntityRef<Session.Command> session,
+      String userId,
+      long afterSeq,
+      BoundedSourceQueue<List<Message>> out,
+      ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut) {
+    return Behaviors.setup(
+        context -> {
+          // a user who logs out everywhere loses their open sockets too, on every node
+          loggedOut.tell(Topic.subscribe(context.getSelf().narrow()));
+          return new SocketConnection(context, session, userId, afterSeq, out);
+        });
   }
 
   private final EntityRef<Session.Command> session;
@@ -100,6 +111,7 @@ final class SocketConnection extends AbstractBehavior<Object> {
         .onMessage(ClientStarted.class, started -> ack(started.ackTo()))
         .onMessage(ClientFrame.class, this::onFrame)
         .onMessage(SessionStopped.class, this::onSessionStopped)
+        .onMessage(LoggedOutEverywhere.class, this::onLoggedOutEverywhere)
         .onMessage(ClientClosed.class, closed -> Behaviors.stopped())
         .build();
   }
@@ -146,6 +158,13 @@ final class SocketConnection extends AbstractBehavior<Object> {
     if (seq > 0 && seq <= deliveredSeq) return Optional.empty();
     if (seq > 0) deliveredSeq = seq;
     return Optional.ofNullable(WireMessages.of(update));
+  }
+
+  private Behavior<Object> onLoggedOutEverywhere(LoggedOutEverywhere loggedOut) {
+    if (!loggedOut.userId().equals(userId)) return this;
+    send(List.of(WireMessages.error("revoked", "you logged out everywhere; log in again")));
+    out.complete();
+    return Behaviors.stopped();
   }
 
   private void follow(ActorRef<Session.Command> entity) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import codelab.edge.WireJson;
+import codelab.edge.auth.LoggedOutEverywhere;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import codelab.session.Session;
 import codelab.session.SessionUpdate;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,6 +35,8 @@ class SocketConnectionTest {
   }
 
   private final TestProbe<Session.Command> session = testKit.createTestProbe();
+  private static final ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut =
+      testKit.spawn(Topic.create(LoggedOutEverywhere.class, "logged-out-everywhere"));
 
   @Test
   void aClientThatFallsBehindItsBufferGetsResyncAndIsDropped() throws Exception {
@@ -108,7 +112,7 @@ class SocketConnectionTest {
 
   private ActorRef<Object> connect(BoundedSourceQueue<List<Message>> queue, long afterSeq) {
     return testKit.spawn(
-        SocketConnection.create(TestEntityRef.of(Session.ENTITY_KEY, "s-1", session.getRef()), "user-1", afterSeq, queue));
+        SocketConnection.create(TestEntityRef.of(Session.ENTITY_KEY, "s-1", session.getRef()), "user-1", afterSeq, queue, loggedOut));
   }
 
   private ActorRef<SessionUpdate> subscribed(long lastSeq) {

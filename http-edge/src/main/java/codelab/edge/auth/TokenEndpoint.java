@@ -1,0 +1,241 @@
+package codelab.edge.auth;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import codelab.account.RefreshTokenFamily;
+import codelab.account.UserAccount;
+import codelab.edge.JsonResponses;
+import codelab.user.User;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejection;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * The OAuth2 endpoints: {@code POST /oauth/token} (password and refresh_token grants) and
+ * {@code POST /oauth/revoke} (RFC 7009). Every answer is in OAuth2's own format and not cacheable.
+ * Password checks run on the blocking executor (bcrypt), and an unknown user costs the same check as
+ * a wrong password.
+ */
+public final class TokenEndpoint extends AllDirectives {
+
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
+  private static final String BAD_LOGIN =
+      "invalid username or password, or the account is locked for a while after too many failed attempts";
+
+  private final ActorSystem<?> system;
+  private final AccessTokens tokens;
+  private final PasswordHasher hasher;
+  private final Executor blocking;
+  private final AuthSettings settings;
+  private final Clock clock;
+
+  public TokenEndpoint(ActorSystem<?> system, AccessTokens tokens, PasswordHasher hasher, Executor blocking, AuthSettings settings, Clock clock) {
+    this.system = system;
+    this.tokens = tokens;
+    this.hasher = hasher;
+    this.blocking = blocking;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  public Route routes() {
+    return pathPrefix(
+        "oauth",
+        () ->
+            post(
+                () ->
+                    handleRejections(
+                        oauthRejections(),
+                        () ->
+                            ClientOrigin.extract(
+                                origin ->
+                                    formFieldMap(
+                                        form ->
+                                            concat(
+                                                path("token", () -> token(form, origin)),
+                                                path("revoke", () -> revoke(form, origin))))))));
+  }
+
+  private Route token(Map<String, String> form, UserAccount.Origin origin) {
+    OptionalLong retryAfter = settings.tokenRequests().acquire(origin.ip());
+    if (retryAfter.isPresent()) return complete(rateLimited(retryAfter.getAsLong()));
+    Optional<HttpResponse> clientProblem = checkClient(form);
+    if (clientProblem.isPresent()) return complete(clientProblem.get());
+    String grantType = form.getOrDefault("grant_type", "");
+    return switch (grantType) {
+      case "password" -> completeWithFuture(passwordGrant(form, origin));
+      case "refresh_token" -> completeWithFuture(refreshGrant(form, origin));
+      case "" -> complete(error(StatusCodes.BAD_REQUEST, "invalid_request", "grant_type is required"));
+      default -> complete(error(StatusCodes.BAD_REQUEST, "unsupported_grant_type", "supported grant types: password, refresh_token"));
+    };
+  }
+
+  private CompletionStage<HttpResponse> passwordGrant(Map<String, String> form, UserAccount.Origin origin) {
+    String username = form.getOrDefault("username", "");
+    String password = form.getOrDefault("password", "");
+    if (username.isBlank() || password.isEmpty()) {
+      return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "invalid_request", "username and password are required"));
+    }
+    String scope = form.getOrDefault("scope", "").isBlank() ? "api" : form.get("scope").trim();
+    var account = UserAccount.entityRef(system, username);
+    return account
+        .ask(UserAccount.GetCredentials::new, ASK_TIMEOUT)
+        .thenApplyAsync(
+            credentials -> {
+              if (!credentials.exists()) {
+                hasher.verifyAgainstNothing(password);
+                return Optional.<Boolean>empty();
+              }
+              // a locked account checks nothing, but costs the caller the same time as a check
+              if (credentials.lockedAt(clock.instant())) {
+                hasher.verifyAgainstNothing(password);
+                return Optional.of(false);
+              }
+              return Optional.of(hasher.verify(password, credentials.passwordHash()));
+            },
+            blocking)
+        .thenCompose(
+            checked -> {
+              if (checked.isEmpty()) return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "invalid_grant", BAD_LOGIN));
+              boolean success = checked.get();
+              return account
+                  .<UserAccount.Credentials>ask(replyTo -> new UserAccount.RecordLogin(success, origin, replyTo), ASK_TIMEOUT)
+                  .thenCompose(
+                      credentials ->
+                          success
+                              ? newLogin(credentials.userId(), credentials.username(), scope)
+                              : CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "invalid_grant", BAD_LOGIN)));
+            });
+  }
+
+  /** A login: a new family of refresh tokens, remembered by the user so that they can all be ended. */
+  private CompletionStage<HttpResponse> newLogin(String userId, String username, String scope) {
+    RefreshTokens.Minted refresh = RefreshTokens.mintNewFamily();
+    return RefreshTokenFamily.entityRef(system, refresh.familyId())
+        .<Done>ask(
+            replyTo ->
+                new RefreshTokenFamily.Start(
+                    userId, username, scope, refresh.hash(), clock.instant().plus(settings.refreshTokenLifetime()), replyTo),
+            ASK_TIMEOUT)
+        .thenCompose(done -> User.entityRef(system, userId).<Done>ask(replyTo -> new User.AddLogin(refresh.familyId(), replyTo), ASK_TIMEOUT))
+        .thenApply(done -> tokenResponse(userId, username, scope, refresh.token()));
+  }
+
+  private CompletionStage<HttpResponse> refreshGrant(Map<String, String> form, UserAccount.Origin origin) {
+    String presented = form.getOrDefault("refresh_token", "");
+    if (presented.isBlank()) {
+      return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "invalid_request", "refresh_token is required"));
+    }
+    Optional<String> familyId = RefreshTokens.familyOf(presented);
+    if (familyId.isEmpty()) {
+      return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "invalid_grant", RefreshTokenFamily.INVALID));
+    }
+    RefreshTokens.Minted next = RefreshTokens.mint(familyId.get());
+    return RefreshTokenFamily.entityRef(system, familyId.get())
+        .<RefreshTokenFamily.Rotation>ask(
+            replyTo -> new RefreshTokenFamily.Rotate(RefreshTokens.hash(presented), next.hash(), replyTo), ASK_TIMEOUT)
+        .thenCompose(
+            rotation -> {
+              RefreshTokenFamily.Holder holder = rotation.holder();
+              return switch (rotation.outcome()) {
+                case RefreshTokenFamily.Rotation.ROTATED ->
+                    audit(holder, "refresh_rotation", "login " + familyId.get(), origin)
+                        .thenApply(done -> tokenResponse(holder.userId(), holder.username(), holder.scope(), next.token()));
+                case RefreshTokenFamily.Rotation.REUSED ->
+                    audit(holder, "refresh_reuse_detected", "login " + familyId.get() + " revoked", origin)
+                        .thenApply(done -> error(StatusCodes.BAD_REQUEST, "invalid_grant", RefreshTokenFamily.INVALID));
+                default -> CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "invalid_grant", RefreshTokenFamily.INVALID));
+              };
+            });
+  }
+
+  /** RFC 7009: 200 whatever the token was; a refresh token ends its login. Access tokens expire on their own (15 min). */
+  private Route revoke(Map<String, String> form, UserAccount.Origin origin) {
+    Optional<HttpResponse> clientProblem = checkClient(form);
+    if (clientProblem.isPresent()) return complete(clientProblem.get());
+    String token = form.getOrDefault("token", "");
+    if (token.isBlank()) return complete(error(StatusCodes.BAD_REQUEST, "invalid_request", "token is required"));
+    Optional<String> familyId = RefreshTokens.familyOf(token);
+    if (familyId.isEmpty()) return complete(noStore(HttpResponse.create().withStatus(StatusCodes.OK)));
+    CompletionStage<HttpResponse> revoked =
+        RefreshTokenFamily.entityRef(system, familyId.get())
+            .<StatusReply<RefreshTokenFamily.Holder>>ask(replyTo -> new RefreshTokenFamily.Revoke("revoked by its holder", replyTo), ASK_TIMEOUT)
+            .thenCompose(
+                reply ->
+                    reply.isSuccess()
+                        ? audit(reply.getValue(), "token_revoked", "login " + familyId.get(), origin)
+                        : CompletableFuture.completedFuture(Done.getInstance()))
+            .thenApply(done -> noStore(HttpResponse.create().withStatus(StatusCodes.OK)));
+    return completeWithFuture(revoked);
+  }
+
+  private CompletionStage<Done> audit(RefreshTokenFamily.Holder holder, String kind, String detail, UserAccount.Origin origin) {
+    if (holder == null) return CompletableFuture.completedFuture(Done.getInstance());
+    return UserAccount.entityRef(system, holder.username())
+        .ask(replyTo -> new UserAccount.RecordSecurityEvent(kind, detail, origin, replyTo), ASK_TIMEOUT);
+  }
+
+  private Optional<HttpResponse> checkClient(Map<String, String> form) {
+    String clientId = form.getOrDefault("client_id", "");
+    if (clientId.isBlank() || !settings.clients().contains(clientId)) {
+      return Optional.of(
+          error(StatusCodes.UNAUTHORIZED, "invalid_client", "unknown or missing client_id")
+              .addHeader(RawHeader.create("WWW-Authenticate", "Basic realm=\"codelab\"")));
+    }
+    return Optional.empty();
+  }
+
+  private HttpResponse tokenResponse(String userId, String username, String scope, String refreshToken) {
+    IssuedToken issued = tokens.issue(userId, username, scope);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("access_token", issued.token());
+    body.put("token_type", "bearer");
+    body.put("expires_in", issued.expiresInSeconds());
+    body.put("refresh_token", refreshToken);
+    body.put("scope", scope);
+    return noStore(JsonResponses.response(StatusCodes.OK, body));
+  }
+
+  static HttpResponse rateLimited(long retryAfterSeconds) {
+    return error(StatusCodes.TOO_MANY_REQUESTS, "slow_down", "too many requests from this address; retry later")
+        .addHeader(RawHeader.create("Retry-After", String.valueOf(retryAfterSeconds)));
+  }
+
+  /** A body that is not a readable form gets OAuth2's own error format, as every answer of these endpoints does. */
+  private RejectionHandler oauthRejections() {
+    return RejectionHandler.newBuilder()
+        .handle(
+            MalformedRequestContentRejection.class,
+            r -> complete(error(StatusCodes.BAD_REQUEST, "invalid_request", "the body is not a valid form (application/x-www-form-urlencoded, URL-encoded values)")))
+        .handle(
+            UnsupportedRequestContentTypeRejection.class,
+            r -> complete(error(StatusCodes.BAD_REQUEST, "invalid_request", "send the parameters as application/x-www-form-urlencoded")))
+        .build();
+  }
+
+  static HttpResponse error(StatusCode status, String error, String description) {
+    return noStore(JsonResponses.response(status, Map.of("error", error, "error_description", description)));
+  }
+
+  private static HttpResponse noStore(HttpResponse response) {
+    return response.addHeader(RawHeader.create("Cache-Control", "no-store")).addHeader(RawHeader.create("Pragma", "no-cache"));
+  }
+}

@@ -1,0 +1,28 @@
+package codelab.edge.session;
+
+import java.util.Optional;
+
+/** {@code ?limit=&offset=} of the list routes: limit 1–100 (default 20), offset ≥ 0. */
+record Paging(int limit, int offset) {
+
+  static final int DEFAULT_LIMIT = 20;
+  static final int MAX_LIMIT = 100;
+
+  /** Empty (with the reason in {@code problem}) when a parameter is not a number in range. */
+  static Optional<Paging> parse(Optional<String> limit, Optional<String> offset, StringBuilder problem) {
+    Optional<Integer> l = limit.isEmpty() ? Optional.of(DEFAULT_LIMIT) : parseInt(limit.get(), 1, MAX_LIMIT);
+    Optional<Integer> o = offset.isEmpty() ? Optional.of(0) : parseInt(offset.get(), 0, Integer.MAX_VALUE);
+    if (l.isEmpty()) problem.append("limit must be an integer from 1 to ").append(MAX_LIMIT);
+    else if (o.isEmpty()) problem.append("offset must be a non-negative integer");
+    return l.isPresent() && o.isPresent() ? Optional.of(new Paging(l.get(), o.get())) : Optional.empty();
+  }
+
+  private static Optional<Integer> parseInt(String value, int min, int max) {
+    try {
+      int parsed = Integer.parseInt(value.trim());
+      return parsed >= min && parsed <= max ? Optional.of(parsed) : Optional.empty();
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+}

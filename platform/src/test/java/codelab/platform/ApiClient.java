@@ -29,15 +29,20 @@ final class ApiClient {
     this.baseUrl = "http://127.0.0.1:" + port;
   }
 
+  String username;
+  String password;
+  String refreshToken;
+
   /** Registers a fresh user and logs in; returns this client, now carrying the access token. */
   ApiClient loggedInAsNewUser() {
-    String username = "dev" + UUID.randomUUID().toString().substring(0, 8);
-    String password = "correct horse battery " + username;
+    username = "dev" + UUID.randomUUID().toString().substring(0, 8);
+    password = "correct horse battery " + username;
     Reply registered = post("/api/v1/auth/register", Map.of("username", username, "password", password));
     if (registered.status() != 201) throw new AssertionError("register failed: " + registered.status() + " " + registered.body());
     Reply token = token(username, password);
     if (token.status() != 200) throw new AssertionError("token failed: " + token.status() + " " + token.body());
     accessToken = token.body().get("access_token").asText();
+    refreshToken = token.body().path("refresh_token").asText(null);
     return this;
   }
 
@@ -62,6 +67,20 @@ final class ApiClient {
     Reply created = post("/api/v1/sessions", Map.of());
     if (created.status() != 201) throw new AssertionError("create session failed: " + created.status() + " " + created.body());
     return created.body().get("id").asText();
+  }
+
+  Reply refresh(String token) {
+    return postForm("/oauth/token", "grant_type=refresh_token&client_id=codelab-ide&refresh_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+  }
+
+  Reply send(String method, String path, Object body) {
+    try {
+      HttpRequest.BodyPublisher publisher =
+          body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
+      return send(authorized(HttpRequest.newBuilder(URI.create(baseUrl + path))).header("Content-Type", "application/json").method(method, publisher));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   Reply get(String path) {

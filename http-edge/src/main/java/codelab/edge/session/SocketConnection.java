@@ -140,8 +140,7 @@ final class SocketConnection extends AbstractBehavior<Object> {
     }
     if (update instanceof SessionUpdate.SubscriptionRefused refused) {
       send(List.of(WireMessages.error(refused.temporary() ? "unavailable" : "not_found", refused.reason())));
-      out.complete();
-      return Behaviors.stopped();
+      return closing();
     }
     if (resumingAfter != null) return this;
     if (update instanceof SessionUpdate.Batch batch) {
@@ -163,8 +162,30 @@ final class SocketConnection extends AbstractBehavior<Object> {
   private Behavior<Object> onLoggedOutEverywhere(LoggedOutEverywhere loggedOut) {
     if (!loggedOut.userId().equals(userId)) return this;
     send(List.of(WireMessages.error("revoked", "you logged out everywhere; log in again")));
+    return closing();
+  }
+
+  /**
+   * Ends the socket after the frames already queued: the outgoing stream completes after them. This
+   * actor is also the incoming side's sink; stopping it now would cancel the socket before its last
+   * frames (resync, an error) are written, so it waits for the stream's end.
+   */
+  private Behavior<Object> closing() {
     out.complete();
-    return Behaviors.stopped();
+    return closed();
+  }
+
+  /** The outgoing stream has ended (completed or failed into resync); wait for the socket to go. */
+  private Behavior<Object> closed() {
+    getContext().setReceiveTimeout(java.time.Duration.ofSeconds(10), ClientClosed.INSTANCE);
+    return Behaviors.receive(Object.class)
+        .onMessage(ClientFrame.class, frame -> {
+          frame.ackTo().tell(FrameAck.INSTANCE);
+          return Behaviors.same();
+        })
+        .onMessageEquals(ClientClosed.INSTANCE, Behaviors::stopped)
+        .onAnyMessage(ignored -> Behaviors.same())
+        .build();
   }
 
   private void follow(ActorRef<Session.Command> entity) {
@@ -215,7 +236,7 @@ final class SocketConnection extends AbstractBehavior<Object> {
     QueueOfferResult result = out.offer(frames);
     if (result == QueueOfferResult.dropped()) {
       out.fail(new SubscriberTooSlow());
-      return Behaviors.stopped();
+      return closed();
     }
     if (result instanceof QueueOfferResult.Failure || result == QueueOfferResult.closed()) return Behaviors.stopped();
     return this;

@@ -46,13 +46,15 @@ class SocketConnectionTest {
 
     // nobody reads the socket: the buffer holds session_info and three deltas, the next one overflows
     for (int i = 0; i < 10; i++) subscriber.tell(new SessionUpdate.AssistantDelta("turn-1", i, "t" + i));
-    session.expectTerminated(connection, Duration.ofSeconds(3));
 
     List<Message> sent =
         SessionSocket.endingInResync(frames.second()).runWith(Sink.seq(), testKit.system()).toCompletableFuture().get();
     JsonNode last = WireJson.MAPPER.readTree(sent.get(sent.size() - 1).asTextMessage().getStrictText());
     assertEquals("resync", last.get("type").asText());
     assertTrue(sent.size() <= 5, "nothing after resync: " + sent.size());
+    // the socket is gone (its incoming side completes): the connection stops, and with it its subscription
+    connection.tell(SocketConnection.ClientClosed.INSTANCE);
+    session.expectTerminated(connection, Duration.ofSeconds(3));
   }
 
   @Test

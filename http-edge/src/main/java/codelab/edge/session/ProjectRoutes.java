@@ -104,27 +104,20 @@ public final class ProjectRoutes extends AllDirectives {
                     User.entityRef(system, user.userId())
                         .<User.ProjectPage>ask(replyTo -> new User.ListProjects(paging.get().offset(), paging.get().limit(), replyTo), settings.askTimeout()))
             .thenCompose(
-                page -> {
-                  List<CompletableFuture<StatusReply<Project.Summary>>> asks = new ArrayList<>();
-                  for (String id : page.projectIds()) {
-                    asks.add(
-                        Project.entityRef(system, id)
-                            .<StatusReply<Project.Summary>>ask(replyTo -> new Project.Get(user.userId(), replyTo), settings.askTimeout())
-                            .toCompletableFuture());
-                  }
-                  return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
-                      .thenApply(
-                          all -> {
-                            List<Map<String, Object>> projects = new ArrayList<>();
-                            for (var ask : asks) if (ask.join().isSuccess()) projects.add(json(ask.join().getValue()));
-                            Map<String, Object> body = new LinkedHashMap<>();
-                            body.put("projects", projects);
-                            body.put("total", page.total());
-                            body.put("limit", paging.get().limit());
-                            body.put("offset", paging.get().offset());
-                            return JsonResponses.response(StatusCodes.OK, body);
-                          });
-                });
+                page ->
+                    EntityReads.each(
+                            page.projectIds(),
+                            id -> Project.entityRef(system, id).<StatusReply<Project.Summary>>ask(replyTo -> new Project.Get(user.userId(), replyTo), settings.askTimeout()),
+                            ProjectRoutes::json)
+                        .thenApply(
+                            projects -> {
+                              Map<String, Object> body = new LinkedHashMap<>();
+                              body.put("projects", projects);
+                              body.put("total", page.total());
+                              body.put("limit", paging.get().limit());
+                              body.put("offset", paging.get().offset());
+                              return JsonResponses.response(StatusCodes.OK, body);
+                            }));
     return completeWithFuture(response);
   }
 

@@ -195,23 +195,10 @@ public final class SessionRoutes extends AllDirectives {
   }
 
   private CompletionStage<List<Map<String, Object>>> summaries(AuthenticatedUser user, List<String> sessionIds) {
-    List<CompletableFuture<StatusReply<Session.Summary>>> asks = new ArrayList<>();
-    for (String id : sessionIds) {
-      asks.add(
-          Session.entityRef(system, id)
-              .<StatusReply<Session.Summary>>ask(replyTo -> new Session.GetSummary(user.userId(), replyTo), settings.askTimeout())
-              .toCompletableFuture());
-    }
-    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
-        .thenApply(
-            done -> {
-              List<Map<String, Object>> sessions = new ArrayList<>();
-              for (CompletableFuture<StatusReply<Session.Summary>> ask : asks) {
-                StatusReply<Session.Summary> reply = ask.join();
-                if (reply.isSuccess()) sessions.add(sessionJson(reply.getValue()));
-              }
-              return sessions;
-            });
+    return EntityReads.each(
+        sessionIds,
+        id -> Session.entityRef(system, id).<StatusReply<Session.Summary>>ask(replyTo -> new Session.GetSummary(user.userId(), replyTo), settings.askTimeout()),
+        SessionRoutes::sessionJson);
   }
 
   private Route summary(AuthenticatedUser user, String sessionId) {

@@ -33,8 +33,8 @@ public record Suite(String name, boolean shareNodes, List<Scenario> scenarios) {
 
   public static Suite quick() {
     StreamingScenario.Plan streaming = new StreamingScenario.Plan(List.of(1, 20, 100),
-        new Pacing(Duration.ofSeconds(2), Duration.ofSeconds(6), Duration.ofMillis(250), Duration.ofSeconds(1)),
-        PACE, ANSWER_FILLER, 10, 10);
+        new Pacing(Duration.ofMillis(1500), Duration.ofSeconds(5), Duration.ofMillis(250), Duration.ofSeconds(1)),
+        PACE, ANSWER_FILLER, 10, 10, true);
     return new Suite("quick", false, List.of(
         new StreamingScenario(streaming, DatabaseKind.H2),
         new StreamingScenario(streaming, DatabaseKind.POSTGRES),
@@ -42,13 +42,13 @@ public record Suite(String name, boolean shareNodes, List<Scenario> scenarios) {
         new PersistenceScenario(new PersistenceScenario.Plan(List.of(8, 32, 128, 256),
             new Pacing(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, Duration.ofMillis(500)), 0.10, 10),
             DatabaseKind.POSTGRES),
-        new ReconnectScenario(new ReconnectScenario.Plan(50, PACE, 150, 15, 10), DatabaseKind.POSTGRES)));
+        new ReconnectScenario(new ReconnectScenario.Plan(50, PACE, 100, 15, 10), DatabaseKind.POSTGRES)));
   }
 
   public static Suite full() {
     StreamingScenario.Plan streaming = new StreamingScenario.Plan(List.of(1, 100, 1000),
         new Pacing(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMillis(250), Duration.ofSeconds(2)),
-        PACE, ANSWER_FILLER, 10, 10);
+        PACE, ANSWER_FILLER, 10, 10, true);
     return new Suite("full", false, List.of(
         new StreamingScenario(streaming, DatabaseKind.H2),
         new StreamingScenario(streaming, DatabaseKind.POSTGRES),
@@ -66,7 +66,7 @@ public record Suite(String name, boolean shareNodes, List<Scenario> scenarios) {
     int filler = 60;
     StreamingScenario.Plan streaming = new StreamingScenario.Plan(List.of(3),
         new Pacing(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofMillis(100), Duration.ofMillis(300)),
-        pace, filler, 2, 3);
+        pace, filler, 2, 3, false);
     return new Suite("smoke", true, List.of(
         new StreamingScenario(streaming, DatabaseKind.H2),
         new ReconnectScenario(new ReconnectScenario.Plan(3, pace, filler, 10, 3), DatabaseKind.H2)));

@@ -106,8 +106,7 @@ public record PersistenceScenario(Plan plan, DatabaseKind database) implements S
         step.figure("platform.relayed_tokens_per_s", metrics.deltasPerSecond(), "tokens/s", "assistant_deltas received per second");
         LatencyFigures.add(step, "time_to_first_token", metrics.timeToFirstDelta(), "user_message to first delta (the model answers at once)");
         LatencyFigures.add(step, "time_to_turn_completed", metrics.turnDuration(), "user_message to turn_completed");
-        step.figure("node.cpu", usage.nodePercent(), "% of a core", "the node's CPU use during the step");
-        step.figure("generator.cpu", usage.generatorPercent(), "% of a core", "the load generator's CPU use during the step");
+        CpuFigures.add(step, "during_step", usage, "during the step");
         results.add(step.build());
 
         turnsBySessions.add(new double[] {sessions, turnsPerSecond});

@@ -31,9 +31,11 @@ public record StreamingScenario(Plan plan, DatabaseKind database) implements Sce
    * @param toolTurnEvery every n-th turn of a client asks for a tool (0: never); such turns count for
    *     throughput and the error counters but not for the latency figures
    * @param sessionsPerUser sessions per registered developer
+   * @param warmUpNode a few seconds of unrecorded traffic on a fresh node first (off for the smoke run)
    */
   public record Plan(
-      List<Integer> sessionCounts, Pacing pacing, Duration tokenDelay, int extraTokens, int toolTurnEvery, int sessionsPerUser) {}
+      List<Integer> sessionCounts, Pacing pacing, Duration tokenDelay, int extraTokens, int toolTurnEvery, int sessionsPerUser,
+      boolean warmUpNode) {}
 
   @Override
   public String name() {
@@ -46,7 +48,7 @@ public record StreamingScenario(Plan plan, DatabaseKind database) implements Sce
     suite.log("streaming on " + database.label());
     try (SuiteContext.NodeLease lease = suite.startNode("streaming", database, plan.tokenDelay(), plan.extraTokens())) {
       NodeProcess node = lease.node();
-      warmUp(suite, node);
+      if (plan.warmUpNode()) warmUp(suite, node);
       for (int sessions : plan.sessionCounts()) {
         suite.log("streaming on " + database.label() + ": " + sessions + " sessions");
         results.add(step(suite, node, sessions));
@@ -136,20 +138,18 @@ public record StreamingScenario(Plan plan, DatabaseKind database) implements Sce
     result.figure("platform.relayed_tokens_per_s", platform.deltasPerSecond(), "tokens/s",
         "assistant_delta messages received by all clients per second");
     result.figure("platform.turns_per_s", platform.turnsPerSecond(), "turns/s", "turns completed per second");
-    result.figure("platform.turns", platform.turns(), "turns", "turns completed in the window");
-    result.figure("platform.tool_turns", platform.toolTurns(), "turns", "of which turns with a tool round trip");
+    result.figure("platform.turns", platform.turnsSent(), "turns", "turns sent in the window and completed");
+    result.figure("platform.tool_turns", platform.toolTurnsSent(), "turns", "of which turns with a tool round trip");
     result.figure("baseline.tokens_per_s", baseline.deltasPerSecond(), "tokens/s", "tokens read straight from the model per second");
-    result.figure("baseline.turns", baseline.turns(), "turns", "answers read straight from the model in the window");
+    result.figure("baseline.turns", baseline.turnsSent(), "turns", "answers requested straight from the model in the window");
     LatencyFigures.add(result, "platform.time_to_first_token", pTtft, "user_message sent to first assistant_delta");
     LatencyFigures.add(result, "baseline.time_to_first_token", bTtft, "request sent to first content chunk, straight from the model");
     LatencyFigures.add(result, "platform.delta_gap", pGap, "gap between consecutive assistant_deltas");
     LatencyFigures.add(result, "baseline.delta_gap", bGap, "gap between consecutive content chunks, straight from the model");
     LatencyFigures.add(result, "platform.time_to_turn_completed", platform.turnDuration(), "user_message sent to turn_completed");
     LatencyFigures.add(result, "baseline.time_to_stream_end", baseline.turnDuration(), "request sent to [DONE], straight from the model");
-    result.figure("node.cpu_during_platform", platformCpu.nodePercent(), "% of a core", "the node's CPU use while clients went through it");
-    result.figure("generator.cpu_during_platform", platformCpu.generatorPercent(), "% of a core", "the load generator's CPU use meanwhile");
-    result.figure("node.cpu_during_baseline", baselineCpu.nodePercent(), "% of a core", "the node's CPU use (its scripted model) during the baseline");
-    result.figure("generator.cpu_during_baseline", baselineCpu.generatorPercent(), "% of a core", "the load generator's CPU use during the baseline");
+    CpuFigures.add(result, "during_platform", platformCpu, "while the clients went through the platform");
+    CpuFigures.add(result, "during_baseline", baselineCpu, "while the clients read the model directly");
     result.plot(new Plot("Time to first token", Plot.Kind.PERCENTILES, "percentile", "ms",
         List.of(new Plot.Series("baseline (model directly)", bTtft.curve()), new Plot.Series("through the platform", pTtft.curve()))));
     result.plot(new Plot("Gap between consecutive tokens", Plot.Kind.PERCENTILES, "percentile", "ms",

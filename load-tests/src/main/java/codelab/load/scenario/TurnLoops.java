@@ -29,13 +29,13 @@ final class TurnLoops {
     long start = System.nanoTime();
     long windowStart = start + pacing.warmup().toNanos();
     long stopAt = windowStart + pacing.window().toNanos();
-    metrics.startAt(windowStart);
+    metrics.window(windowStart, stopAt);
     List<CompletableFuture<Void>> loops = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
       CompletableFuture<Void> done = new CompletableFuture<>();
       loops.add(done);
       long delay = clients == 1 ? 0 : pacing.stagger().toNanos() * i / clients;
-      Loop loop = new Loop(context, i, turn, pacing.think(), windowStart, stopAt, metrics, done);
+      Loop loop = new Loop(context, i, turn, pacing.think(), stopAt, metrics, done);
       after(context, Duration.ofNanos(delay), () -> loop.next(0));
     }
     Duration limit = pacing.warmup().plus(pacing.window()).plus(context.turnTimeout()).plusSeconds(30);
@@ -48,7 +48,7 @@ final class TurnLoops {
 
   private record Loop(
       ClientContext context, int client, BiFunction<Integer, Integer, CompletionStage<TurnRecord>> turn, Duration think,
-      long windowStart, long stopAt, PhaseMetrics metrics, CompletableFuture<Void> done) {
+      long stopAt, PhaseMetrics metrics, CompletableFuture<Void> done) {
 
     void next(int k) {
       CompletionStage<TurnRecord> sent;
@@ -61,7 +61,7 @@ final class TurnLoops {
       sent.whenComplete((record, failure) -> {
         if (failure != null) {
           context.violations().turnFailedOnClient();
-        } else if (record.sentAt() >= windowStart) {
+        } else {
           metrics.add(record);
         }
         if (System.nanoTime() >= stopAt) {

@@ -49,9 +49,10 @@ public record StreamingScenario(Plan plan, DatabaseKind database) implements Sce
     try (SuiteContext.NodeLease lease = suite.startNode("streaming", database, plan.tokenDelay(), plan.extraTokens())) {
       NodeProcess node = lease.node();
       if (plan.warmUpNode()) warmUp(suite, node);
+      double atRest = atRest(node);
       for (int sessions : plan.sessionCounts()) {
         suite.log("streaming on " + database.label() + ": " + sessions + " sessions");
-        results.add(step(suite, node, sessions));
+        results.add(step(suite, node, sessions, atRest));
       }
     } catch (RuntimeException e) {
       results.add(RunResult.builder(name(), database.label(), "node").failure(e.getMessage()).build());
@@ -72,7 +73,18 @@ public record StreamingScenario(Plan plan, DatabaseKind database) implements Sce
     fleet.closeAll();
   }
 
-  private RunResult step(SuiteContext suite, NodeProcess node, int sessions) {
+  /** The node's own CPU use with no client at all (projections, sweeper, cluster): the floor under every figure. */
+  private static double atRest(NodeProcess node) {
+    CpuMeter meter = CpuMeter.start(new NodeProbe(node.pid()));
+    try {
+      Thread.sleep(3000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return meter.stop().nodePercent();
+  }
+
+  private RunResult step(SuiteContext suite, NodeProcess node, int sessions, double nodeAtRest) {
     Violations violations = new Violations();
     RunResult.Builder result = RunResult.builder(name(), database.label(), sessions + " sessions").violations(violations)
         .parameter("sessions", sessions)
@@ -87,8 +99,10 @@ public record StreamingScenario(Plan plan, DatabaseKind database) implements Sce
     NodeProbe probe = new NodeProbe(node.pid());
     ClientFleet fleet = null;
     try {
+      long setUp = System.nanoTime();
       fleet = ClientFleet.create(context, sessions, plan.sessionsPerUser(), "s" + sessions);
       fleet.connectAll();
+      suite.log(String.format("  %d sessions created and connected in %.1f s; baseline", sessions, (System.nanoTime() - setUp) / 1e9));
 
       PhaseMetrics baseline = new PhaseMetrics();
       ModelStreamClient model = new ModelStreamClient(context, node.modelBaseUrl(), sessions);
@@ -96,14 +110,18 @@ public record StreamingScenario(Plan plan, DatabaseKind database) implements Sce
       TurnLoops.run(context, sessions, (i, k) -> model.turn(TurnScript.plain(i, k)), plan.pacing(), baseline);
       CpuMeter.Usage baselineUsage = baselineCpu.stop();
 
+      suite.log("  platform");
       PhaseMetrics platform = new PhaseMetrics();
       ClientFleet clients = fleet;
       CpuMeter platformCpu = CpuMeter.start(probe);
       TurnLoops.run(context, sessions, (i, k) -> clients.get(i).sendTurn(script(i, k)), plan.pacing(), platform);
       CpuMeter.Usage platformUsage = platformCpu.stop();
 
+      long audit = System.nanoTime();
       fleet.auditAll();
+      suite.log(String.format("  seq audit of %d sessions in %.1f s", sessions, (System.nanoTime() - audit) / 1e9));
       figures(result, baseline, platform, baselineUsage, platformUsage);
+      result.figure("cpu.node_at_rest", nodeAtRest, "% of a core", "the node's CPU use with no client connected (measured once per node)");
     } catch (RuntimeException e) {
       result.failure(e.getMessage());
     } finally {

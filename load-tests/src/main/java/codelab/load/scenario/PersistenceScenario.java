@@ -77,7 +77,7 @@ public record PersistenceScenario(Plan plan, DatabaseKind database) implements S
             .parameter("token_delay_ms", 0)
             .parameter("extra_tokens", 0)
             .parameter("think_ms", plan.pacing().think().toMillis())
-            .parameter("window_s", plan.pacing().window().toSeconds());
+            .parameter("window_ms", plan.pacing().window().toMillis());
         ClientContext context = context(suite, node, violations);
         ClientFleet fleet = ClientFleet.create(context, sessions, plan.sessionsPerUser(), "p" + sessions);
         fleet.connectAll();

@@ -28,7 +28,7 @@ public record StreamingScenario(Plan plan, DatabaseKind database) implements Sce
    * @param sessionCounts the steps: concurrent sessions
    * @param tokenDelay the scripted model's pace between tokens
    * @param extraTokens filler tokens per answer (answer length)
-   * @param toolTurnEvery every n-th turn of a client asks for a tool (0: never); such turns count for
+   * @param toolTurnEvery about one turn in n asks for a tool (0: never); such turns count for
    *     throughput and the error counters but not for the latency figures
    * @param sessionsPerUser sessions per registered developer
    * @param warmUpNode a few seconds of unrecorded traffic on a fresh node first (off for the smoke run)
@@ -49,11 +49,14 @@ public record StreamingScenario(Plan plan, DatabaseKind database) implements Sce
     try (SuiteContext.NodeLease lease = suite.startNode("streaming", database, plan.tokenDelay(), plan.extraTokens())) {
       NodeProcess node = lease.node();
       if (plan.warmUpNode()) warmUp(suite, node);
-      double atRest = atRest(node);
       for (int sessions : plan.sessionCounts()) {
         suite.log("streaming on " + database.label() + ": " + sessions + " sessions");
-        results.add(step(suite, node, sessions, atRest));
+        results.add(step(suite, node, sessions));
       }
+      results.add(RunResult.builder(name(), database.label(), "node at rest")
+          .figure("cpu.node_at_rest", atRest(node), "% of a core",
+              "the node's CPU use with no client connected, after the steps (projections, wake-up sweeper, cluster)")
+          .build());
     } catch (RuntimeException e) {
       results.add(RunResult.builder(name(), database.label(), "node").failure(e.getMessage()).build());
     }
@@ -73,8 +76,13 @@ public record StreamingScenario(Plan plan, DatabaseKind database) implements Sce
     fleet.closeAll();
   }
 
-  /** The node's own CPU use with no client at all (projections, sweeper, cluster): the floor under every figure. */
+  /** The node's own CPU use with no client at all: the floor under every figure. */
   private static double atRest(NodeProcess node) {
+    try {
+      Thread.sleep(1000); // the last sockets' closing settles
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     CpuMeter meter = CpuMeter.start(new NodeProbe(node.pid()));
     try {
       Thread.sleep(3000);
@@ -84,15 +92,15 @@ public record StreamingScenario(Plan plan, DatabaseKind database) implements Sce
     return meter.stop().nodePercent();
   }
 
-  private RunResult step(SuiteContext suite, NodeProcess node, int sessions, double nodeAtRest) {
+  private RunResult step(SuiteContext suite, NodeProcess node, int sessions) {
     Violations violations = new Violations();
     RunResult.Builder result = RunResult.builder(name(), database.label(), sessions + " sessions").violations(violations)
         .parameter("sessions", sessions)
         .parameter("token_delay_ms", plan.tokenDelay().toMillis())
         .parameter("extra_tokens", plan.extraTokens())
         .parameter("think_ms", plan.pacing().think().toMillis())
-        .parameter("warmup_s", plan.pacing().warmup().toSeconds())
-        .parameter("window_s", plan.pacing().window().toSeconds())
+        .parameter("warmup_ms", plan.pacing().warmup().toMillis())
+        .parameter("window_ms", plan.pacing().window().toMillis())
         .parameter("tool_turn_every", plan.toolTurnEvery())
         .parameter("sessions_per_user", plan.sessionsPerUser());
     ClientContext context = context(suite, node, violations);
@@ -121,7 +129,6 @@ public record StreamingScenario(Plan plan, DatabaseKind database) implements Sce
       fleet.auditAll();
       suite.log(String.format("  seq audit of %d sessions in %.1f s", sessions, (System.nanoTime() - audit) / 1e9));
       figures(result, baseline, platform, baselineUsage, platformUsage);
-      result.figure("cpu.node_at_rest", nodeAtRest, "% of a core", "the node's CPU use with no client connected (measured once per node)");
     } catch (RuntimeException e) {
       result.failure(e.getMessage());
     } finally {
@@ -131,7 +138,8 @@ public record StreamingScenario(Plan plan, DatabaseKind database) implements Sce
   }
 
   private TurnScript script(int client, int turn) {
-    boolean tool = plan.toolTurnEvery() > 0 && turn % plan.toolTurnEvery() == plan.toolTurnEvery() - 1;
+    // staggered by client, so that about one turn in n asks for a tool from the first turns on
+    boolean tool = plan.toolTurnEvery() > 0 && (client + turn) % plan.toolTurnEvery() == plan.toolTurnEvery() - 1;
     return tool ? TurnScript.tool(client, turn) : TurnScript.plain(client, turn);
   }
 

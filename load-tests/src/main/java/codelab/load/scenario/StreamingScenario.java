@@ -1,7 +1,6 @@
 package codelab.load.scenario;
 
 import codelab.load.client.ClientContext;
-import codelab.load.client.LoadClient;
 import codelab.load.client.ModelStreamClient;
 import codelab.load.client.TurnScript;
 import codelab.load.client.Violations;

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -18,6 +19,7 @@ import java.util.stream.Collectors;
  * <pre>
  *   --scenarios streaming,idle,persistence,reconnect   only these
  *   --databases h2,postgresql                          only these
+ *   --streaming-sessions 1,100,1000                    the streaming steps instead of the suite's
  *   --node-jar PATH      default: platform/target/codelab-platform.jar next to this module
  *   --report-dir DIR     default: load-tests/target/report
  *   --node-heap SIZE     the node's -Xmx (default 2g)
@@ -30,7 +32,7 @@ public final class Main {
   public static void main(String[] args) throws Exception {
     if (args.length == 0 || args[0].startsWith("-")) {
       System.err.println("usage: java -jar codelab-load-tests.jar quick|full|smoke [--scenarios a,b] [--databases h2,postgresql]"
-          + " [--node-jar PATH] [--report-dir DIR] [--node-heap 2g]");
+          + " [--streaming-sessions 1,100,1000] [--node-jar PATH] [--report-dir DIR] [--node-heap 2g]");
       System.exit(2);
     }
     Suite suite = Suite.named(args[0]);
@@ -40,6 +42,7 @@ public final class Main {
     Path nodeJar = moduleDir.resolve("../platform/target/codelab-platform.jar").normalize();
     Path reportDir = moduleDir.resolve("target/report");
     String nodeHeap = "2g";
+    List<Integer> streamingSessions = List.of();
     for (int i = 1; i < args.length; i++) {
       String option = args[i];
       String value = i + 1 < args.length ? args[++i] : null;
@@ -53,10 +56,12 @@ public final class Main {
         case "--node-jar" -> nodeJar = Path.of(value);
         case "--report-dir" -> reportDir = Path.of(value);
         case "--node-heap" -> nodeHeap = value;
+        case "--streaming-sessions" -> streamingSessions = Arrays.stream(value.split(",")).map(Integer::parseInt).toList();
         default -> throw new IllegalArgumentException("unknown option " + option);
       }
     }
     suite = suite.only(scenarios, databases);
+    if (!streamingSessions.isEmpty()) suite = suite.withStreamingSessions(streamingSessions);
     String command = "java -jar codelab-load-tests.jar " + String.join(" ", args);
     System.out.println("CodeLab load tests: " + suite.name() + " suite, " + suite.scenarios().size() + " scenario runs; node "
         + nodeJar + "; report in " + reportDir.toAbsolutePath());

@@ -72,6 +72,15 @@ public record Suite(String name, boolean shareNodes, List<Scenario> scenarios) {
         new ReconnectScenario(new ReconnectScenario.Plan(3, pace, filler, 10, 3), DatabaseKind.H2)));
   }
 
+  /** The streaming scenario at other session counts (e.g. one step at 1000 to look at it alone). */
+  public Suite withStreamingSessions(List<Integer> sessionCounts) {
+    return new Suite(name, shareNodes, scenarios.stream()
+        .map(s -> s instanceof StreamingScenario streaming
+            ? new StreamingScenario(streaming.plan().withSessionCounts(sessionCounts), streaming.database())
+            : s)
+        .toList());
+  }
+
   /** Only the named scenarios and databases (empty: all). */
   public Suite only(Set<String> scenarioNames, Set<DatabaseKind> databases) {
     return new Suite(name, shareNodes, scenarios.stream()

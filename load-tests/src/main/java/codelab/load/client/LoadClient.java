@@ -223,12 +223,16 @@ public final class LoadClient {
             endedTurn = turn;
             ended = finish(type.equals("turn_completed") ? TurnRecord.Outcome.COMPLETED : TurnRecord.Outcome.FAILED,
                 frame.receivedAt());
-            if (!type.equals("turn_completed")) context.violations().turnsFailed.increment();
+            if (!type.equals("turn_completed")) failed(message);
           } else if (turn != null && turn.turnId == null && type.equals("turn_failed")) {
             // failed before any delta or tool call named the turn
             endedTurn = turn;
             ended = finish(TurnRecord.Outcome.FAILED, frame.receivedAt());
-            context.violations().turnsFailed.increment();
+            failed(message);
+          } else {
+            // the end of a turn the client gave up on (timed out), or of one it never started
+            context.violations().unexpectedMessages.increment();
+            context.violations().sample("unexpected " + type + " (not the client's running turn)");
           }
         }
         case "tool_call" -> {
@@ -243,15 +247,21 @@ public final class LoadClient {
         }
         case "error" -> {
           context.violations().protocolErrors.increment();
-          if (context.violations().protocolErrors.sum() <= 5) {
-            System.err.println("client " + number + " got an error: " + message);
-          }
+          context.violations().sample("error: " + message.path("code").asText("") + " " + message.path("content").asText(""));
         }
         case "pong" -> { }
-        default -> context.violations().unexpectedMessages.increment();
+        default -> {
+          context.violations().unexpectedMessages.increment();
+          context.violations().sample("unknown message type " + type);
+        }
       }
     }
     if (ended != null) complete(endedTurn, ended);
+  }
+
+  private void failed(JsonNode message) {
+    context.violations().turnsFailed.increment();
+    context.violations().sample(message.path("type").asText("") + ": " + message.path("error").asText("(no error text)"));
   }
 
   private void accountSeq(Connection from, JsonNode message) {
@@ -283,6 +293,7 @@ public final class LoadClient {
 
     if (turn == null || (turn.turnId != null && !turn.turnId.equals(turnId))) {
       context.violations().unexpectedMessages.increment();
+      context.violations().sample("assistant_delta of a turn that is not the client's running one (one it gave up on?)");
       return;
     }
     turn.turnId = turnId;
@@ -307,6 +318,7 @@ public final class LoadClient {
     String content = message.path("content").asText("");
     if (turn == null || (turn.turnId != null && !turn.turnId.equals(turnId))) {
       context.violations().unexpectedMessages.increment();
+      context.violations().sample("assistant_message of a turn that is not the client's running one (one it gave up on?)");
       return;
     }
     turn.turnId = turnId;
@@ -374,6 +386,8 @@ public final class LoadClient {
     synchronized (this) {
       if (turn != timed) return;
       context.violations().turnsTimedOut.increment();
+      context.violations().sample("a turn did not end within " + context.turnTimeout().toSeconds()
+          + " s; the client gave up on it and went on (its late messages count as unexpected)");
       record = finish(TurnRecord.Outcome.TIMED_OUT, System.nanoTime());
     }
     complete(timed, record);

@@ -1,6 +1,8 @@
 package codelab.load.client;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -32,6 +34,9 @@ public final class Violations {
   final LongAdder connectFailures = new LongAdder();
   final LongAdder resyncs = new LongAdder();
   final LongAdder auditsIncomplete = new LongAdder();
+  /** The first few distinct problems in the server's words (turn_failed, error), for the report. */
+  private final List<String> samples = new ArrayList<>();
+  private static final int MAX_SAMPLES = 10;
 
   /** The counters that must be 0: lost, duplicated or out-of-order deltas and seq values. */
   public Map<String, Long> integrity() {
@@ -67,6 +72,19 @@ public final class Violations {
 
   public void connectFailed() {
     connectFailures.increment();
+  }
+
+  /** Keeps a problem's description if it is new and there is room; a report shows what went wrong, not only how often. */
+  void sample(String problem) {
+    synchronized (samples) {
+      if (samples.size() < MAX_SAMPLES && !samples.contains(problem)) samples.add(problem);
+    }
+  }
+
+  public List<String> samples() {
+    synchronized (samples) {
+      return List.copyOf(samples);
+    }
   }
 
   /** A turn the client could not even run (its request failed): counted with the failed turns. */

@@ -80,8 +80,10 @@ public record RunResult(
     }
 
     public RunResult build() {
+      List<String> allNotes = new ArrayList<>(notes);
+      violations.samples().forEach(sample -> allNotes.add("seen: " + sample));
       return new RunResult(scenario, database, step, new LinkedHashMap<>(parameters),
-          List.copyOf(figures), List.copyOf(plots), violations.integrity(), violations.health(), List.copyOf(notes), failure);
+          List.copyOf(figures), List.copyOf(plots), violations.integrity(), violations.health(), List.copyOf(allNotes), failure);
     }
   }
 }

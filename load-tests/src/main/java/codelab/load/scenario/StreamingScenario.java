@@ -34,7 +34,12 @@ public record StreamingScenario(Plan plan, DatabaseKind database) implements Sce
    */
   public record Plan(
       List<Integer> sessionCounts, Pacing pacing, Duration tokenDelay, int extraTokens, int toolTurnEvery, int sessionsPerUser,
-      boolean warmUpNode) {}
+      boolean warmUpNode) {
+
+    public Plan withSessionCounts(List<Integer> counts) {
+      return new Plan(List.copyOf(counts), pacing, tokenDelay, extraTokens, toolTurnEvery, sessionsPerUser, warmUpNode);
+    }
+  }
 
   @Override
   public String name() {
@@ -69,6 +74,7 @@ public record StreamingScenario(Plan plan, DatabaseKind database) implements Sce
     Pacing warm = new Pacing(Duration.ZERO, plan.pacing().warmup().plusSeconds(1), plan.pacing().think(), Duration.ofMillis(500));
     ModelStreamClient model = new ModelStreamClient(context, node.modelBaseUrl(), clients);
     TurnLoops.run(context, clients, (i, k) -> model.turn(TurnScript.plain(i, k)), warm, new PhaseMetrics());
+    closeBaselineConnections(context);
     ClientFleet fleet = ClientFleet.create(context, clients, plan.sessionsPerUser(), "warm");
     fleet.connectAll();
     TurnLoops.run(context, clients, (i, k) -> fleet.get(i).sendTurn(script(i, k)), warm, new PhaseMetrics());
@@ -116,6 +122,7 @@ public record StreamingScenario(Plan plan, DatabaseKind database) implements Sce
       CpuMeter baselineCpu = CpuMeter.start(probe);
       TurnLoops.run(context, sessions, (i, k) -> model.turn(TurnScript.plain(i, k)), plan.pacing(), baseline);
       CpuMeter.Usage baselineUsage = baselineCpu.stop();
+      closeBaselineConnections(context);
 
       suite.log("  platform");
       PhaseMetrics platform = new PhaseMetrics();
@@ -134,6 +141,19 @@ public record StreamingScenario(Plan plan, DatabaseKind database) implements Sce
       if (fleet != null) fleet.closeAll();
     }
     return result.build();
+  }
+
+  /**
+   * The baseline's pooled connections to the scripted model would otherwise stay open through the
+   * platform phase, and the model server (pekko-http, 1024 connections at most) would refuse the
+   * node's own: the baseline must not eat into what it is compared with.
+   */
+  private static void closeBaselineConnections(ClientContext context) {
+    try {
+      context.http().shutdownAllConnectionPools().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot close the baseline's connections: " + e.getMessage(), e);
+    }
   }
 
   private TurnScript script(int client, int turn) {

@@ -32,12 +32,15 @@ import org.apache.pekko.stream.javadsl.Source;
  * {@link LlmClient} for any OpenAI-compatible Chat Completions endpoint (OpenAI, Ollama, vLLM,
  * LiteLLM, the scripted model), streaming over pekko-http. Each materialisation of the returned
  * source sends one request; cancelling it closes the connection, so a cancelled turn stops the model.
+ * A whole answer leaves its connection in the pool for the next one.
  */
 public final class OpenAiChatClient implements LlmClient {
 
   // one SSE line holds one chunk; a chunk far beyond this is not a chat answer
   private static final int MAX_LINE_BYTES = 1024 * 1024;
   private static final long MAX_ERROR_BODY_BYTES = 64 * 1024;
+  // how long the end of a body may trail its [DONE] before the connection is given up rather than pooled
+  private static final Duration LINGER_AFTER_ANSWER = Duration.ofSeconds(2);
 
   private final OpenAiSettings settings;
   private final Http http;
@@ -78,9 +81,7 @@ public final class OpenAiChatClient implements LlmClient {
             (decoder, data) -> Pair.create(decoder, data.isPresent() ? decoder.accept(data.get()) : decoder.end()),
             decoder -> Optional.empty())
         .mapConcat(events -> events)
-        // the answer is whole: stop reading even if the server lingers after [DONE]. This closes the
-        // connection instead of pooling it; a fresh connect is cheap next to a model's answer
-        .takeWhile(event -> !(event instanceof LlmEvent.Completed), true)
+        .via(new EndOfAnswer(LINGER_AFTER_ANSWER))
         .mapError(Throwable.class, this::asLlmException);
   }
 

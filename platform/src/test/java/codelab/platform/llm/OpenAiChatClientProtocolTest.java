@@ -216,4 +216,44 @@ class OpenAiChatClientProtocolTest {
       assertTrue(serverSideEnded.isDone());
     }
   }
+
+  @Test
+  void answersInARowShareOneConnection() throws Exception {
+    try (StubServer server = StubServer.start(testKit.system(), (req, body) -> CompletableFuture.completedFuture(
+        HttpResponse.create().withEntity(StubServer.events(List.of(Chunks.content("Hi"), Chunks.finish("stop"), Chunks.DONE)))))) {
+      OpenAiChatClient client = client(server.baseUrl(), null);
+      for (int turn = 0; turn < 3; turn++) {
+        List<LlmEvent> events = client.stream(new LlmRequest(List.of(LlmMessage.user("hi")), List.of()))
+            .runWith(Sink.seq(), testKit.system())
+            .toCompletableFuture()
+            .get(5, TimeUnit.SECONDS);
+        assertEquals(List.of(new LlmEvent.TextDelta("Hi"), new LlmEvent.Completed("stop")), events);
+      }
+      // a fresh connection per answer costs a connect and two new HTTP stages, and raced the pool
+      assertEquals(1, server.connections(), "three answers, one after another, over one kept-alive connection");
+    }
+  }
+
+  @Test
+  void aServerThatKeepsTheBodyOpenAfterDoneStillEndsTheAnswerAtOnce() throws Exception {
+    CompletableFuture<Done> serverSideEnded = new CompletableFuture<>();
+    Source<String, ?> lingering = Source.from(List.of(Chunks.content("Hi"), Chunks.finish("stop"), Chunks.DONE))
+        .concat(Source.never())
+        .watchTermination((mat, ended) -> {
+          ended.whenComplete((done, failure) -> serverSideEnded.complete(Done.getInstance()));
+          return mat;
+        });
+    try (StubServer server = StubServer.start(testKit.system(), (req, body) ->
+        CompletableFuture.completedFuture(HttpResponse.create().withEntity(StubServer.events(lingering))))) {
+      List<LlmEvent> events = client(server.baseUrl(), null)
+          .stream(new LlmRequest(List.of(LlmMessage.user("hi")), List.of()))
+          .runWith(Sink.seq(), testKit.system())
+          .toCompletableFuture()
+          .get(1, TimeUnit.SECONDS);
+
+      assertEquals(List.of(new LlmEvent.TextDelta("Hi"), new LlmEvent.Completed("stop")), events);
+      // the body is given up after the linger, which closes the connection and ends the server's side
+      serverSideEnded.get(5, TimeUnit.SECONDS);
+    }
+  }
 }

@@ -34,7 +34,7 @@ public record Suite(String name, boolean shareNodes, List<Scenario> scenarios) {
   public static Suite quick() {
     StreamingScenario.Plan streaming = new StreamingScenario.Plan(List.of(1, 20, 100),
         new Pacing(Duration.ofMillis(1500), Duration.ofSeconds(5), Duration.ofMillis(250), Duration.ofSeconds(1)),
-        PACE, ANSWER_FILLER, 10, 10, true);
+        PACE, ANSWER_FILLER, 10, 10, Duration.ofSeconds(20));
     return new Suite("quick", false, List.of(
         new StreamingScenario(streaming, DatabaseKind.H2),
         new StreamingScenario(streaming, DatabaseKind.POSTGRES),
@@ -48,7 +48,7 @@ public record Suite(String name, boolean shareNodes, List<Scenario> scenarios) {
   public static Suite full() {
     StreamingScenario.Plan streaming = new StreamingScenario.Plan(List.of(1, 100, 1000),
         new Pacing(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMillis(250), Duration.ofSeconds(2)),
-        PACE, ANSWER_FILLER, 10, 10, true);
+        PACE, ANSWER_FILLER, 10, 10, Duration.ofSeconds(30));
     return new Suite("full", false, List.of(
         new StreamingScenario(streaming, DatabaseKind.H2),
         new StreamingScenario(streaming, DatabaseKind.POSTGRES),
@@ -66,7 +66,7 @@ public record Suite(String name, boolean shareNodes, List<Scenario> scenarios) {
     int filler = 60;
     StreamingScenario.Plan streaming = new StreamingScenario.Plan(List.of(3),
         new Pacing(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofMillis(100), Duration.ofMillis(300)),
-        pace, filler, 2, 3, false);
+        pace, filler, 2, 3, Duration.ZERO);
     return new Suite("smoke", true, List.of(
         new StreamingScenario(streaming, DatabaseKind.H2),
         new ReconnectScenario(new ReconnectScenario.Plan(3, pace, filler, 10, 3), DatabaseKind.H2)));

@@ -30,14 +30,16 @@ public record StreamingScenario(Plan plan, DatabaseKind database) implements Sce
    * @param toolTurnEvery about one turn in n asks for a tool (0: never); such turns count for
    *     throughput and the error counters but not for the latency figures
    * @param sessionsPerUser sessions per registered developer
-   * @param warmUpNode a few seconds of unrecorded traffic on a fresh node first (off for the smoke run)
+   * @param nodeWarmUp unrecorded traffic on a fresh node before the first step (zero: none, as in the
+   *     smoke run). On two cores the JIT is still compiling a third of the node's CPU away a minute
+   *     after start; figures taken then measure the compiler, not the platform.
    */
   public record Plan(
       List<Integer> sessionCounts, Pacing pacing, Duration tokenDelay, int extraTokens, int toolTurnEvery, int sessionsPerUser,
-      boolean warmUpNode) {
+      Duration nodeWarmUp) {
 
     public Plan withSessionCounts(List<Integer> counts) {
-      return new Plan(List.copyOf(counts), pacing, tokenDelay, extraTokens, toolTurnEvery, sessionsPerUser, warmUpNode);
+      return new Plan(List.copyOf(counts), pacing, tokenDelay, extraTokens, toolTurnEvery, sessionsPerUser, nodeWarmUp);
     }
   }
 
@@ -52,7 +54,7 @@ public record StreamingScenario(Plan plan, DatabaseKind database) implements Sce
     suite.log("streaming on " + database.label());
     try (SuiteContext.NodeLease lease = suite.startNode("streaming", database, plan.tokenDelay(), plan.extraTokens())) {
       NodeProcess node = lease.node();
-      if (plan.warmUpNode()) warmUp(suite, node);
+      if (!plan.nodeWarmUp().isZero()) warmUp(suite, node);
       for (int sessions : plan.sessionCounts()) {
         suite.log("streaming on " + database.label() + ": " + sessions + " sessions");
         results.add(step(suite, node, sessions));
@@ -67,11 +69,12 @@ public record StreamingScenario(Plan plan, DatabaseKind database) implements Sce
     return results;
   }
 
-  /** A few clients for a few seconds on both paths: the JIT and the connection pools are warm before any figure. */
+  /** Clients on both paths for a while: the JIT and the connection pools are warm before any figure. */
   private void warmUp(SuiteContext suite, NodeProcess node) {
     ClientContext context = context(suite, node, new Violations());
-    int clients = Math.min(10, plan.sessionCounts().stream().mapToInt(Integer::intValue).max().orElse(1));
-    Pacing warm = new Pacing(Duration.ZERO, plan.pacing().warmup().plusSeconds(1), plan.pacing().think(), Duration.ofMillis(500));
+    int clients = Math.min(100, plan.sessionCounts().stream().mapToInt(Integer::intValue).max().orElse(1));
+    suite.log("  node warm-up: " + clients + " sessions for " + plan.nodeWarmUp().toSeconds() + " s, not recorded");
+    Pacing warm = new Pacing(Duration.ZERO, plan.nodeWarmUp().dividedBy(2), plan.pacing().think(), Duration.ofMillis(500));
     ModelStreamClient model = new ModelStreamClient(context, node.modelBaseUrl(), clients);
     TurnLoops.run(context, clients, (i, k) -> model.turn(TurnScript.plain(i, k)), warm, new PhaseMetrics());
     closeBaselineConnections(context);

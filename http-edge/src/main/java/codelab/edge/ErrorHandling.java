@@ -1,7 +1,11 @@
 package codelab.edge;
 
+import codelab.Refusal;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -23,6 +27,16 @@ import org.slf4j.LoggerFactory;
 public final class ErrorHandling extends AllDirectives {
 
   private static final Logger log = LoggerFactory.getLogger(ErrorHandling.class);
+
+  /**
+   * The answer to an entity's refusal (an {@code askWithStatus} error reply); any other failure, such
+   * as a timeout, stays a failure for the exception handler below.
+   */
+  public static CompletionStage<HttpResponse> onRefusal(Throwable failure, Function<String, HttpResponse> answer) {
+    return Refusal.reason(failure)
+        .map(reason -> CompletableFuture.completedFuture(answer.apply(reason)))
+        .orElseGet(() -> CompletableFuture.failedFuture(failure));
+  }
 
   public Route wrap(Route inner) {
     return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> inner));

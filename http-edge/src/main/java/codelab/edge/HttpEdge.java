@@ -6,9 +6,18 @@ import codelab.edge.auth.LoggedOutEverywhere;
 import codelab.edge.auth.AuthRoutes;
 import codelab.edge.auth.PasswordHasher;
 import codelab.edge.auth.SigningKeys;
-import codelab.edge.session.ProjectRoutes;
+import codelab.WorkflowSettings;
+import codelab.edge.project.ProjectRoutes;
 import codelab.edge.session.SessionRoutes;
 import codelab.edge.session.SessionSocket;
+import codelab.project.application.DefaultProject;
+import codelab.project.application.ProjectCreation;
+import codelab.project.application.ProjectDeletion;
+import codelab.project.application.ProjectLists;
+import codelab.session.application.SessionArchive;
+import codelab.session.application.SessionCreation;
+import codelab.session.application.SessionDirectory;
+import codelab.session.application.SessionLists;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -17,7 +26,7 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** Every public route of a node, behind the contract's error handling. */
+/** Every public route of a node, behind the contract's error handling and CORS. */
 public final class HttpEdge extends AllDirectives {
 
   private final Route routes;
@@ -29,20 +38,30 @@ public final class HttpEdge extends AllDirectives {
       AccessTokens tokens,
       PasswordHasher hasher,
       Executor blocking,
-      AuthSettings authSettings) {
+      AuthSettings authSettings,
+      SessionDirectory sessionDirectory) {
     // one topic actor per node; together they reach every node's sockets
     ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut =
         system.systemActorOf(Topic.create(LoggedOutEverywhere.class, "logged-out-everywhere"), "logged-out-everywhere", Props.empty());
-    AuthRoutes auth = new AuthRoutes(system, tokens, keys, hasher, blocking, authSettings, loggedOut);
+    WorkflowSettings workflows = WorkflowSettings.fromConfig(system.settings().config());
+    AuthRoutes auth = new AuthRoutes(system, tokens, keys, hasher, blocking, authSettings, loggedOut, settings.askTimeout(), workflows);
+    ProjectCreation projectCreation = new ProjectCreation(system, workflows);
+    DefaultProject defaultProject = new DefaultProject(projectCreation);
+    SessionArchive archive = SessionArchive.notYetAvailable();
+    SessionLists sessionLists = new SessionLists(system, workflows, sessionDirectory);
+    SessionCreation sessionCreation = new SessionCreation(system, workflows, defaultProject, archive);
+    ProjectRoutes.Services projectServices =
+        new ProjectRoutes.Services(
+            projectCreation, new ProjectLists(system, workflows, defaultProject), new ProjectDeletion(system, workflows, archive), sessionLists);
     this.routes =
-        new ErrorHandling()
+        new Cors(settings.allowedOrigins()).wrap(new ErrorHandling()
             .wrap(
                 concat(
                     new HealthRoutes(settings.version()).routes(),
                     auth.routes(),
                     new SessionSocket(system, auth.authenticator(), settings, loggedOut).route(),
-                    new SessionRoutes(system, auth.authenticator(), settings).routes(),
-                    new ProjectRoutes(system, auth.authenticator(), settings).routes()));
+                    new SessionRoutes(system, auth.authenticator(), settings, sessionCreation, sessionLists).routes(),
+                    new ProjectRoutes(system, auth.authenticator(), settings, projectServices).routes())));
   }
 
   public Route routes() {

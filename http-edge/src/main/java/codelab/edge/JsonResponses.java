@@ -50,6 +50,12 @@ public final class JsonResponses {
         });
   }
 
+  /** A string field of a body, stripped; null when it is missing, not a string, or blank. */
+  public static String text(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    return value == null || !value.isTextual() || value.asText().isBlank() ? null : value.asText().strip();
+  }
+
   public static Route withJsonObject(Function<JsonNode, Route> inner) {
     return withOptionalJsonObject(
         body -> body.map(inner).orElseGet(() -> Directives.complete(ApiError.badRequest("a JSON body is required"))));

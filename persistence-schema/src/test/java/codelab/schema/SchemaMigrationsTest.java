@@ -25,11 +25,11 @@ class SchemaMigrationsTest {
     try {
       DataSource dataSource = database.dataSource();
 
-      assertEquals(2, SchemaMigrations.migrate(dataSource).migrationsExecuted);
+      assertEquals(3, SchemaMigrations.migrate(dataSource).migrationsExecuted);
       assertEquals(0, SchemaMigrations.migrate(dataSource).migrationsExecuted);
 
       Set<String> tables = tableNames(dataSource);
-      for (String expected : Set.of("event_journal", "event_tag", "snapshot", "durable_state", "session_wakeup", "pekko_projection_offset_store")) {
+      for (String expected : Set.of("event_journal", "event_tag", "snapshot", "durable_state", "session_wakeup", "session_list", "pekko_projection_offset_store")) {
         assertTrue(tables.contains(expected), () -> expected + " missing from " + tables);
       }
     } finally {

@@ -4,9 +4,15 @@ import codelab.schema.JdbcTarget;
 import codelab.schema.SchemaMigrations;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * The node's database: PostgreSQL when {@code codelab.db.url} (CODELAB_DB_URL) is set, otherwise an
@@ -61,6 +67,26 @@ public record Database(Kind kind, String url, String user, String password) {
 
   public DataSource dataSource() {
     return new JdbcTarget(url, user, password).dataSource();
+  }
+
+  /** A connection pool of its own for a read side (its projection and its queries), closed as the node stops. */
+  public DataSource pool(ActorSystem<?> system, String name, int size) {
+    HikariConfig pool = new HikariConfig();
+    pool.setJdbcUrl(url);
+    pool.setUsername(user);
+    pool.setPassword(password);
+    pool.setMaximumPoolSize(size);
+    pool.setPoolName(name);
+    HikariDataSource dataSource = new HikariDataSource(pool);
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "close-" + name + "-pool",
+            () -> {
+              dataSource.close();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
+    return dataSource;
   }
 
   public void migrate() {

@@ -18,7 +18,9 @@ import codelab.llm.LlmClient;
 import codelab.platform.llm.OpenAiChatClient;
 import codelab.platform.llm.OpenAiSettings;
 import codelab.platform.scripted.ScriptedModelServer;
+import codelab.platform.sessionlist.SessionList;
 import codelab.platform.wakeup.SessionWakeups;
+import codelab.session.application.SessionDirectory;
 import codelab.session.Session;
 import codelab.user.User;
 import com.typesafe.config.Config;
@@ -116,10 +118,11 @@ public final class Node {
               resolved.getInt("codelab.websocket.buffer-size"),
               resolved.getInt("codelab.websocket.max-frame-bytes"),
               resolved.getDuration("codelab.ask-timeout"));
+      SessionDirectory sessionDirectory = SessionList.init(system, database.pool(system, "session-list", 4), blocking);
       HttpEdge edge =
           new HttpEdge(
               system, edgeSettings, keys, new AccessTokens(keys, tokenSettings),
-              new PasswordHasher(resolved.getInt("codelab.auth.bcrypt-cost")), blocking, authSettings(auth, clock));
+              new PasswordHasher(resolved.getInt("codelab.auth.bcrypt-cost")), blocking, authSettings(auth, clock), sessionDirectory);
       ServerBinding binding =
           Http.get(system)
               .newServerAt(resolved.getString("codelab.http.host"), resolved.getInt("codelab.http.port"))

@@ -2,25 +2,26 @@ package codelab.edge.auth;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import codelab.account.RefreshTokenFamily;
+import codelab.WorkflowSettings;
 import codelab.account.UserAccount;
+import codelab.account.application.LogoutEverywhere;
+import codelab.account.application.NewLogin;
 import codelab.edge.ApiError;
+import codelab.edge.ErrorHandling;
 import codelab.edge.JsonResponses;
-import codelab.user.User;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.pubsub.Topic;
@@ -28,7 +29,6 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.pattern.StatusReply;
 
 /**
  * Accounts: registration, the OAuth2 endpoints, the JWKS, {@code /api/v1/me}, the user's security
@@ -40,7 +40,6 @@ public final class AuthRoutes extends AllDirectives {
   private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{2,31}");
   private static final int MIN_PASSWORD = 10;
   private static final int MAX_PASSWORD = 1024;
-  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
 
   private final ActorSystem<?> system;
   private final SigningKeys keys;
@@ -50,6 +49,8 @@ public final class AuthRoutes extends AllDirectives {
   private final Authenticator authenticator;
   private final TokenEndpoint tokenEndpoint;
   private final ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut;
+  private final Duration askTimeout;
+  private final LogoutEverywhere logoutEverywhere;
 
   public AuthRoutes(
       ActorSystem<?> system,
@@ -58,15 +59,20 @@ public final class AuthRoutes extends AllDirectives {
       PasswordHasher hasher,
       Executor blocking,
       AuthSettings settings,
-      ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut) {
+      ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut,
+      Duration askTimeout,
+      WorkflowSettings workflows) {
     this.system = system;
     this.keys = keys;
     this.hasher = hasher;
     this.blocking = blocking;
     this.settings = settings;
     this.loggedOut = loggedOut;
+    this.askTimeout = askTimeout;
+    this.logoutEverywhere = new LogoutEverywhere(system, workflows);
     this.authenticator = new Authenticator(tokens);
-    this.tokenEndpoint = new TokenEndpoint(system, tokens, hasher, blocking, settings, Clock.systemUTC());
+    this.tokenEndpoint =
+        new TokenEndpoint(system, tokens, hasher, blocking, settings, Clock.systemUTC(), askTimeout, new NewLogin(system, workflows));
   }
 
   public Authenticator authenticator() {
@@ -111,71 +117,55 @@ public final class AuthRoutes extends AllDirectives {
             .thenCompose(
                 hash ->
                     UserAccount.entityRef(system, username)
-                        .<StatusReply<UserAccount.Registered>>ask(
-                            replyTo -> new UserAccount.Register(userId, username, hash, origin, replyTo), ASK_TIMEOUT))
-            .thenApply(
-                reply -> {
-                  if (reply.isError()) {
-                    return ApiError.response(StatusCodes.CONFLICT, "conflict", "username '" + username + "' is already taken");
-                  }
-                  return JsonResponses.response(
-                      StatusCodes.CREATED, Map.of("user_id", reply.getValue().userId(), "username", reply.getValue().username()));
-                });
+                        .<UserAccount.Registered>askWithStatus(
+                            replyTo -> new UserAccount.Register(userId, username, hash, origin, replyTo), askTimeout))
+            .thenApply(registered -> JsonResponses.response(StatusCodes.CREATED, new RegisteredBody(registered.userId(), registered.username())))
+            .exceptionallyCompose(
+                failure ->
+                    ErrorHandling.onRefusal(
+                        failure, taken -> ApiError.response(StatusCodes.CONFLICT, "conflict", "username '" + username + "' is already taken")));
     return completeWithFuture(response);
   }
 
   /** Every login of the user ends (its refresh tokens are revoked) and their open sockets close. */
   private Route logoutEverywhere(AuthenticatedUser user, UserAccount.Origin origin) {
     CompletionStage<HttpResponse> done =
-        User.entityRef(system, user.userId())
-            .<List<String>>ask(User.EndAllLogins::new, ASK_TIMEOUT)
-            .thenCompose(
-                families -> {
-                  List<CompletableFuture<StatusReply<RefreshTokenFamily.Holder>>> revocations = new ArrayList<>();
-                  for (String familyId : families) {
-                    revocations.add(
-                        RefreshTokenFamily.entityRef(system, familyId)
-                            .<StatusReply<RefreshTokenFamily.Holder>>ask(replyTo -> new RefreshTokenFamily.Revoke("logged out everywhere", replyTo), ASK_TIMEOUT)
-                            .toCompletableFuture());
-                  }
-                  return CompletableFuture.allOf(revocations.toArray(CompletableFuture[]::new)).thenApply(all -> families.size());
-                })
-            .thenCompose(
-                count ->
-                    UserAccount.entityRef(system, user.username())
-                        .<Done>ask(replyTo -> new UserAccount.RecordSecurityEvent("logout_everywhere", count + " login(s) ended", origin, replyTo), ASK_TIMEOUT))
+        logoutEverywhere
+            .logOut(user.userId(), user.username(), origin)
             .thenApply(
-                recorded -> {
+                ended -> {
                   loggedOut.tell(Topic.publish(new LoggedOutEverywhere(user.userId())));
                   return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
                 });
     return completeWithFuture(done);
   }
 
+  record RegisteredBody(String userId, String username) {}
+
+  record MeBody(String userId, String username, String scope) {}
+
+  record SecurityEventBody(String type, Instant at, String ip, String userAgent, String detail) {
+    static SecurityEventBody of(UserAccount.SecurityEvent e) {
+      return new SecurityEventBody(e.kind(), e.at(), e.ip(), e.userAgent(), e.detail());
+    }
+  }
+
+  record SecurityEventsBody(List<SecurityEventBody> events, int count) {}
+
   private Route me(AuthenticatedUser user) {
-    return JsonResponses.complete(StatusCodes.OK, Map.of("user_id", user.userId(), "username", user.username(), "scope", user.scope()));
+    return JsonResponses.complete(StatusCodes.OK, new MeBody(user.userId(), user.username(), user.scope()));
   }
 
   private Route securityEvents(AuthenticatedUser user) {
     return completeWithFuture(
         UserAccount.entityRef(system, user.username())
-            .<StatusReply<List<UserAccount.SecurityEvent>>>ask(replyTo -> new UserAccount.GetSecurityEvents(user.userId(), replyTo), ASK_TIMEOUT)
+            .<List<UserAccount.SecurityEvent>>askWithStatus(replyTo -> new UserAccount.GetSecurityEvents(user.userId(), replyTo), askTimeout)
             .thenApply(
-                reply -> {
-                  if (reply.isError()) return ApiError.notFound("account");
-                  List<Map<String, Object>> events = new ArrayList<>();
-                  List<UserAccount.SecurityEvent> newestFirst = new ArrayList<>(reply.getValue());
-                  java.util.Collections.reverse(newestFirst);
-                  for (UserAccount.SecurityEvent e : newestFirst) {
-                    Map<String, Object> event = new LinkedHashMap<>();
-                    event.put("type", e.kind());
-                    event.put("at", e.at().toString());
-                    event.put("ip", e.ip());
-                    event.put("user_agent", e.userAgent());
-                    event.put("detail", e.detail());
-                    events.add(event);
-                  }
-                  return JsonResponses.response(StatusCodes.OK, Map.of("events", events, "count", events.size()));
-                }));
+                recorded -> {
+                  List<SecurityEventBody> newestFirst = new ArrayList<>(recorded.stream().map(SecurityEventBody::of).toList());
+                  Collections.reverse(newestFirst);
+                  return JsonResponses.response(StatusCodes.OK, new SecurityEventsBody(newestFirst, newestFirst.size()));
+                })
+            .exceptionallyCompose(failure -> ErrorHandling.onRefusal(failure, reason -> ApiError.notFound("account"))));
   }
 }

@@ -3,12 +3,12 @@ package codelab.edge.auth;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import codelab.account.RefreshTokenFamily;
+import codelab.Refusal;
 import codelab.account.UserAccount;
+import codelab.account.application.NewLogin;
 import codelab.edge.JsonResponses;
-import codelab.user.User;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -26,7 +26,6 @@ import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejection;
-import org.apache.pekko.pattern.StatusReply;
 
 /**
  * The OAuth2 endpoints: {@code POST /oauth/token} (password and refresh_token grants) and
@@ -36,7 +35,6 @@ import org.apache.pekko.pattern.StatusReply;
  */
 public final class TokenEndpoint extends AllDirectives {
 
-  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
   private static final String BAD_LOGIN =
       "invalid username or password, or the account is locked for a while after too many failed attempts";
 
@@ -46,14 +44,20 @@ public final class TokenEndpoint extends AllDirectives {
   private final Executor blocking;
   private final AuthSettings settings;
   private final Clock clock;
+  private final Duration askTimeout;
+  private final NewLogin newLogin;
 
-  public TokenEndpoint(ActorSystem<?> system, AccessTokens tokens, PasswordHasher hasher, Executor blocking, AuthSettings settings, Clock clock) {
+  public TokenEndpoint(
+      ActorSystem<?> system, AccessTokens tokens, PasswordHasher hasher, Executor blocking, AuthSettings settings, Clock clock,
+      Duration askTimeout, NewLogin newLogin) {
     this.system = system;
     this.tokens = tokens;
     this.hasher = hasher;
     this.blocking = blocking;
     this.settings = settings;
     this.clock = clock;
+    this.askTimeout = askTimeout;
+    this.newLogin = newLogin;
   }
 
   public Route routes() {
@@ -97,7 +101,7 @@ public final class TokenEndpoint extends AllDirectives {
     String scope = form.getOrDefault("scope", "").isBlank() ? "api" : form.get("scope").trim();
     var account = UserAccount.entityRef(system, username);
     return account
-        .ask(UserAccount.GetCredentials::new, ASK_TIMEOUT)
+        .ask(UserAccount.GetCredentials::new, askTimeout)
         .thenApplyAsync(
             credentials -> {
               if (!credentials.exists()) {
@@ -117,7 +121,7 @@ public final class TokenEndpoint extends AllDirectives {
               if (checked.isEmpty()) return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "invalid_grant", BAD_LOGIN));
               boolean success = checked.get();
               return account
-                  .<UserAccount.Credentials>ask(replyTo -> new UserAccount.RecordLogin(success, origin, replyTo), ASK_TIMEOUT)
+                  .<UserAccount.Credentials>ask(replyTo -> new UserAccount.RecordLogin(success, origin, replyTo), askTimeout)
                   .thenCompose(
                       credentials ->
                           success
@@ -129,13 +133,8 @@ public final class TokenEndpoint extends AllDirectives {
   /** A login: a new family of refresh tokens, remembered by the user so that they can all be ended. */
   private CompletionStage<HttpResponse> newLogin(String userId, String username, String scope) {
     RefreshTokens.Minted refresh = RefreshTokens.mintNewFamily();
-    return RefreshTokenFamily.entityRef(system, refresh.familyId())
-        .<Done>ask(
-            replyTo ->
-                new RefreshTokenFamily.Start(
-                    userId, username, scope, refresh.hash(), clock.instant().plus(settings.refreshTokenLifetime()), replyTo),
-            ASK_TIMEOUT)
-        .thenCompose(done -> User.entityRef(system, userId).<Done>ask(replyTo -> new User.AddLogin(refresh.familyId(), replyTo), ASK_TIMEOUT))
+    return newLogin
+        .start(userId, username, scope, refresh.familyId(), refresh.hash(), clock.instant().plus(settings.refreshTokenLifetime()))
         .thenApply(done -> tokenResponse(userId, username, scope, refresh.token()));
   }
 
@@ -151,7 +150,7 @@ public final class TokenEndpoint extends AllDirectives {
     RefreshTokens.Minted next = RefreshTokens.mint(familyId.get());
     return RefreshTokenFamily.entityRef(system, familyId.get())
         .<RefreshTokenFamily.Rotation>ask(
-            replyTo -> new RefreshTokenFamily.Rotate(RefreshTokens.hash(presented), next.hash(), replyTo), ASK_TIMEOUT)
+            replyTo -> new RefreshTokenFamily.Rotate(RefreshTokens.hash(presented), next.hash(), replyTo), askTimeout)
         .thenCompose(
             rotation -> {
               RefreshTokenFamily.Holder holder = rotation.holder();
@@ -167,9 +166,13 @@ public final class TokenEndpoint extends AllDirectives {
             });
   }
 
-  /** RFC 7009: 200 whatever the token was; a refresh token ends its login. Access tokens expire on their own (15 min). */
+  /**
+   * RFC 7009: 200 whatever the token was; a refresh token ends its login. Access tokens expire on
+   * their own (15 min). Public clients need not name themselves here: the token is the credential,
+   * so {@code client_id} may be left out, but a client that names itself must be a known one.
+   */
   private Route revoke(Map<String, String> form, UserAccount.Origin origin) {
-    Optional<HttpResponse> clientProblem = checkClient(form);
+    Optional<HttpResponse> clientProblem = form.containsKey("client_id") ? checkClient(form) : Optional.empty();
     if (clientProblem.isPresent()) return complete(clientProblem.get());
     String token = form.getOrDefault("token", "");
     if (token.isBlank()) return complete(error(StatusCodes.BAD_REQUEST, "invalid_request", "token is required"));
@@ -177,12 +180,10 @@ public final class TokenEndpoint extends AllDirectives {
     if (familyId.isEmpty()) return complete(noStore(HttpResponse.create().withStatus(StatusCodes.OK)));
     CompletionStage<HttpResponse> revoked =
         RefreshTokenFamily.entityRef(system, familyId.get())
-            .<StatusReply<RefreshTokenFamily.Holder>>ask(replyTo -> new RefreshTokenFamily.Revoke("revoked by its holder", replyTo), ASK_TIMEOUT)
-            .thenCompose(
-                reply ->
-                    reply.isSuccess()
-                        ? audit(reply.getValue(), "token_revoked", "login " + familyId.get(), origin)
-                        : CompletableFuture.completedFuture(Done.getInstance()))
+            .<RefreshTokenFamily.Holder>askWithStatus(replyTo -> new RefreshTokenFamily.Revoke("revoked by its holder", replyTo), askTimeout)
+            .thenCompose(holder -> audit(holder, "token_revoked", "login " + familyId.get(), origin))
+            .exceptionallyCompose(
+                failure -> Refusal.reason(failure).isPresent() ? CompletableFuture.completedFuture(Done.getInstance()) : CompletableFuture.failedFuture(failure))
             .thenApply(done -> noStore(HttpResponse.create().withStatus(StatusCodes.OK)));
     return completeWithFuture(revoked);
   }
@@ -190,7 +191,7 @@ public final class TokenEndpoint extends AllDirectives {
   private CompletionStage<Done> audit(RefreshTokenFamily.Holder holder, String kind, String detail, UserAccount.Origin origin) {
     if (holder == null) return CompletableFuture.completedFuture(Done.getInstance());
     return UserAccount.entityRef(system, holder.username())
-        .ask(replyTo -> new UserAccount.RecordSecurityEvent(kind, detail, origin, replyTo), ASK_TIMEOUT);
+        .ask(replyTo -> new UserAccount.RecordSecurityEvent(kind, detail, origin, replyTo), askTimeout);
   }
 
   private Optional<HttpResponse> checkClient(Map<String, String> form) {
@@ -203,15 +204,15 @@ public final class TokenEndpoint extends AllDirectives {
     return Optional.empty();
   }
 
+  /** OAuth2's token response (RFC 6749 §5.1). */
+  record TokenBody(String accessToken, String tokenType, long expiresIn, String refreshToken, String scope) {}
+
+  /** OAuth2's error response (RFC 6749 §5.2). */
+  record OAuthError(String error, String errorDescription) {}
+
   private HttpResponse tokenResponse(String userId, String username, String scope, String refreshToken) {
     IssuedToken issued = tokens.issue(userId, username, scope);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("access_token", issued.token());
-    body.put("token_type", "bearer");
-    body.put("expires_in", issued.expiresInSeconds());
-    body.put("refresh_token", refreshToken);
-    body.put("scope", scope);
-    return noStore(JsonResponses.response(StatusCodes.OK, body));
+    return noStore(JsonResponses.response(StatusCodes.OK, new TokenBody(issued.token(), "bearer", issued.expiresInSeconds(), refreshToken, scope)));
   }
 
   static HttpResponse rateLimited(long retryAfterSeconds) {
@@ -232,7 +233,7 @@ public final class TokenEndpoint extends AllDirectives {
   }
 
   static HttpResponse error(StatusCode status, String error, String description) {
-    return noStore(JsonResponses.response(status, Map.of("error", error, "error_description", description)));
+    return noStore(JsonResponses.response(status, new OAuthError(error, description)));
   }
 
   private static HttpResponse noStore(HttpResponse response) {

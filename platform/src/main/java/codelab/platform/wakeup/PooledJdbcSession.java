@@ -7,11 +7,11 @@ import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.projection.jdbc.JdbcSession;
 
 /** One transaction on a pooled connection: a projection's handler and its offset commit together. */
-final class PooledJdbcSession implements JdbcSession {
+public final class PooledJdbcSession implements JdbcSession {
 
   private final Connection connection;
 
-  PooledJdbcSession(DataSource dataSource) {
+  public PooledJdbcSession(DataSource dataSource) {
     try {
       connection = dataSource.getConnection();
       connection.setAutoCommit(false);

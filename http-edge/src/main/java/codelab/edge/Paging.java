@@ -1,15 +1,32 @@
-package codelab.edge.session;
+package codelab.edge;
 
 import java.util.Optional;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
 
 /** {@code ?limit=&offset=} of the list routes: limit 1–100 (default 20), offset ≥ 0. */
-record Paging(int limit, int offset) {
+public record Paging(int limit, int offset) {
 
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 100;
 
+  /** The paging of the request's query, for {@code inner}; a 400 in the contract's format when it is out of range. */
+  public static Route fromQuery(Function<Paging, Route> inner) {
+    return Directives.parameterOptional(
+        "limit",
+        limit ->
+            Directives.parameterOptional(
+                "offset",
+                offset -> {
+                  StringBuilder problem = new StringBuilder();
+                  Optional<Paging> paging = parse(limit, offset, problem);
+                  return paging.isEmpty() ? Directives.complete(ApiError.badRequest(problem.toString())) : inner.apply(paging.get());
+                }));
+  }
+
   /** Empty (with the reason in {@code problem}) when a parameter is not a number in range. */
-  static Optional<Paging> parse(Optional<String> limit, Optional<String> offset, StringBuilder problem) {
+  public static Optional<Paging> parse(Optional<String> limit, Optional<String> offset, StringBuilder problem) {
     Optional<Integer> l = limit.isEmpty() ? Optional.of(DEFAULT_LIMIT) : parseInt(limit.get(), 1, MAX_LIMIT);
     Optional<Integer> o = offset.isEmpty() ? Optional.of(0) : parseInt(offset.get(), 0, Integer.MAX_VALUE);
     if (l.isEmpty()) problem.append("limit must be an integer from 1 to ").append(MAX_LIMIT);

@@ -46,7 +46,9 @@ public final class UserAccount
 
   public sealed interface Command extends JsonSerializable {}
 
-  public record Register(String userId, String username, String passwordHash, Origin origin, ActorRef<StatusReply<Registered>> replyTo)
+  /** {@code email} may be null. Version 2 added it ({@link EmailAdded}). */
+  public record Register(
+      String userId, String username, String passwordHash, String email, Origin origin, ActorRef<StatusReply<Registered>> replyTo)
       implements Command {}
 
   public record GetCredentials(ActorRef<Credentials> replyTo) implements Command {}
@@ -58,6 +60,12 @@ public final class UserAccount
   public record RecordSecurityEvent(String kind, String detail, Origin origin, ActorRef<Done> replyTo) implements Command {}
 
   public record GetSecurityEvents(String userId, ActorRef<StatusReply<List<SecurityEvent>>> replyTo) implements Command {}
+
+  /** The account as its owner sees it ({@code /api/v1/me}); anyone else is told "not found". */
+  public record GetProfile(String userId, ActorRef<StatusReply<Profile>> replyTo) implements Command {}
+
+  /** {@code email} is null when none was given (and for accounts registered before it was kept). */
+  public record Profile(String userId, String username, String email) implements JsonSerializable {}
 
   public record Registered(String userId, String username) implements JsonSerializable {}
 
@@ -76,7 +84,8 @@ public final class UserAccount
 
   public sealed interface Event extends JsonSerializable {}
 
-  public record AccountRegistered(String userId, String username, String passwordHash, Instant at, Origin origin) implements Event {}
+  /** Version 2 added {@code email} ({@link EmailAdded}). */
+  public record AccountRegistered(String userId, String username, String passwordHash, String email, Instant at, Origin origin) implements Event {}
 
   public record LoginSucceeded(Origin origin, Instant at) implements Event {}
 
@@ -86,8 +95,9 @@ public final class UserAccount
 
   public record SecurityEventRecorded(String kind, String detail, Origin origin, Instant at) implements Event {}
 
+  /** Version 2 added {@code email} ({@link EmailAdded}). */
   public record State(
-      String userId, String username, String passwordHash, Instant registeredAt, int failures, Instant lockedUntil,
+      String userId, String username, String passwordHash, String email, Instant registeredAt, int failures, Instant lockedUntil,
       List<SecurityEvent> recentEvents)
       implements JsonSerializable {
     boolean isRegistered() {
@@ -102,11 +112,11 @@ public final class UserAccount
       List<SecurityEvent> events = new ArrayList<>(recentEvents == null ? List.of() : recentEvents);
       events.add(event);
       if (events.size() > RECENT_EVENTS) events = events.subList(events.size() - RECENT_EVENTS, events.size());
-      return new State(userId, username, passwordHash, registeredAt, failures, lockedUntil, List.copyOf(events));
+      return new State(userId, username, passwordHash, email, registeredAt, failures, lockedUntil, List.copyOf(events));
     }
 
     State withFailures(int newFailures, Instant newLockedUntil) {
-      return new State(userId, username, passwordHash, registeredAt, newFailures, newLockedUntil, recentEvents);
+      return new State(userId, username, passwordHash, email, registeredAt, newFailures, newLockedUntil, recentEvents);
     }
   }
 
@@ -138,7 +148,7 @@ public final class UserAccount
 
   @Override
   public State emptyState() {
-    return new State(null, null, null, null, 0, null, List.of());
+    return new State(null, null, null, null, null, 0, null, List.of());
   }
 
   @Override
@@ -154,12 +164,14 @@ public final class UserAccount
             Register.class,
             cmd ->
                 Effect()
-                    .persist(new AccountRegistered(cmd.userId(), cmd.username().strip(), cmd.passwordHash(), clock.instant(), cmd.origin()))
+                    .persist(
+                        new AccountRegistered(cmd.userId(), cmd.username().strip(), cmd.passwordHash(), cmd.email(), clock.instant(), cmd.origin()))
                     .thenReply(cmd.replyTo(), s -> StatusReply.success(new Registered(s.userId(), s.username()))))
         .onCommand(GetCredentials.class, cmd -> Effect().reply(cmd.replyTo(), new Credentials(null, null, null, null)))
         .onCommand(RecordLogin.class, cmd -> Effect().reply(cmd.replyTo(), new Credentials(null, null, null, null)))
         .onCommand(RecordSecurityEvent.class, cmd -> Effect().reply(cmd.replyTo(), Done.getInstance()))
-        .onCommand(GetSecurityEvents.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.error("not found")));
+        .onCommand(GetSecurityEvents.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.error("not found")))
+        .onCommand(GetProfile.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.error("not found")));
 
     CommandHandlerWithReplyBuilderByState<Command, Event, State, State> taken =
         newCommandHandlerWithReplyBuilder().forState(State::isRegistered);
@@ -178,6 +190,12 @@ public final class UserAccount
             (state, cmd) ->
                 state.userId().equals(cmd.userId())
                     ? Effect().reply(cmd.replyTo(), StatusReply.success(state.recentEvents()))
+                    : Effect().reply(cmd.replyTo(), StatusReply.error("not found")))
+        .onCommand(
+            GetProfile.class,
+            (state, cmd) ->
+                state.userId().equals(cmd.userId())
+                    ? Effect().reply(cmd.replyTo(), StatusReply.success(new Profile(state.userId(), state.username(), state.email())))
                     : Effect().reply(cmd.replyTo(), StatusReply.error("not found")));
 
     return free.orElse(taken).build();
@@ -204,7 +222,7 @@ public final class UserAccount
         .onEvent(
             AccountRegistered.class,
             (state, e) ->
-                new State(e.userId(), e.username(), e.passwordHash(), e.at(), 0, null, List.of())
+                new State(e.userId(), e.username(), e.passwordHash(), e.email(), e.at(), 0, null, List.of())
                     .withEvent(securityEvent("register", null, e.origin(), e.at())))
         .onEvent(LoginSucceeded.class, (state, e) -> state.withFailures(0, null).withEvent(securityEvent("login_success", null, e.origin(), e.at())))
         .onEvent(

@@ -54,6 +54,24 @@ class ContractFixesTest {
   }
 
   @Test
+  void registrationKeepsTheEmailAndMeShowsIt() {
+    ApiClient api = new ApiClient(running.httpPort());
+    String username = "mail" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    String password = "correct horse battery " + username;
+    ApiClient.Reply registered = api.post("/api/v1/auth/register", Map.of("username", username, "password", password, "email", " " + username + "@example.com "));
+    assertEquals(201, registered.status(), () -> String.valueOf(registered.body()));
+    api.accessToken = api.token(username, password).body().get("access_token").asText();
+    JsonNode me = api.get("/api/v1/me").body();
+    assertEquals(username + "@example.com", me.get("email").asText());
+    assertEquals(username, me.get("username").asText());
+
+    assertFalse(running.api().get("/api/v1/me").body().has("email"), "no email given, none shown");
+    ApiClient.Reply bad = api.post("/api/v1/auth/register", Map.of("username", "x" + username, "password", password, "email", "not an address"));
+    assertEquals(400, bad.status());
+    assertEquals("validation_error", bad.body().get("code").asText());
+  }
+
+  @Test
   void restAnswersPreflightsFromAllowedOriginsOnly() throws Exception {
     HttpResponse<String> allowed = preflight(ALLOWED, "/api/v1/sessions", "POST");
     assertEquals(204, allowed.statusCode());

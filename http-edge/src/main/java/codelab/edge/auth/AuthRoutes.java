@@ -2,6 +2,7 @@ package codelab.edge.auth;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import codelab.Refusal;
 import codelab.WorkflowSettings;
 import codelab.account.UserAccount;
 import codelab.account.application.LogoutEverywhere;
@@ -40,6 +41,9 @@ public final class AuthRoutes extends AllDirectives {
   private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{2,31}");
   private static final int MIN_PASSWORD = 10;
   private static final int MAX_PASSWORD = 1024;
+  private static final int MAX_EMAIL = 254;
+  /** Something@something.something: mail is not sent to it here, so no more is checked. */
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
 
   private final ActorSystem<?> system;
   private final SigningKeys keys;
@@ -111,6 +115,11 @@ public final class AuthRoutes extends AllDirectives {
     if (password.equalsIgnoreCase(username)) {
       return complete(ApiError.badRequest("password must not be the username"));
     }
+    JsonNode emailField = body.get("email");
+    String email = emailField == null || emailField.isNull() ? null : emailField.asText("").strip();
+    if (emailField != null && !emailField.isNull() && (!emailField.isTextual() || email.length() > MAX_EMAIL || !EMAIL.matcher(email).matches())) {
+      return complete(ApiError.badRequest("email must be an address such as name@example.com, at most " + MAX_EMAIL + " characters"));
+    }
     String userId = UUID.randomUUID().toString();
     CompletionStage<HttpResponse> response =
         CompletableFuture.supplyAsync(() -> hasher.hash(password), blocking)
@@ -118,7 +127,7 @@ public final class AuthRoutes extends AllDirectives {
                 hash ->
                     UserAccount.entityRef(system, username)
                         .<UserAccount.Registered>askWithStatus(
-                            replyTo -> new UserAccount.Register(userId, username, hash, origin, replyTo), askTimeout))
+                            replyTo -> new UserAccount.Register(userId, username, hash, email, origin, replyTo), askTimeout))
             .thenApply(registered -> JsonResponses.response(StatusCodes.CREATED, new RegisteredBody(registered.userId(), registered.username())))
             .exceptionallyCompose(
                 failure ->
@@ -142,7 +151,7 @@ public final class AuthRoutes extends AllDirectives {
 
   record RegisteredBody(String userId, String username) {}
 
-  record MeBody(String userId, String username, String scope) {}
+  record MeBody(String userId, String username, String email, String scope) {}
 
   record SecurityEventBody(String type, Instant at, String ip, String userAgent, String detail) {
     static SecurityEventBody of(UserAccount.SecurityEvent e) {
@@ -152,8 +161,14 @@ public final class AuthRoutes extends AllDirectives {
 
   record SecurityEventsBody(List<SecurityEventBody> events, int count) {}
 
+  /** Who the token says the caller is, with what the account adds (the email); a token is answered even without its account. */
   private Route me(AuthenticatedUser user) {
-    return JsonResponses.complete(StatusCodes.OK, new MeBody(user.userId(), user.username(), user.scope()));
+    return completeWithFuture(
+        UserAccount.entityRef(system, user.username())
+            .<UserAccount.Profile>askWithStatus(replyTo -> new UserAccount.GetProfile(user.userId(), replyTo), askTimeout)
+            .thenApply(profile -> profile.email())
+            .exceptionallyCompose(failure -> Refusal.reason(failure).isPresent() ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(failure))
+            .thenApply(email -> JsonResponses.response(StatusCodes.OK, new MeBody(user.userId(), user.username(), email, user.scope()))));
   }
 
   private Route securityEvents(AuthenticatedUser user) {

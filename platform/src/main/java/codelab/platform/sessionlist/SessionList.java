@@ -1,5 +1,6 @@
 package codelab.platform.sessionlist;
 
+import codelab.platform.Database;
 import codelab.platform.wakeup.PooledJdbcSession;
 import codelab.session.Session;
 import codelab.session.application.SessionDirectory;
@@ -30,8 +31,9 @@ public final class SessionList {
 
   private SessionList() {}
 
-  /** Starts the projection and answers the directory that reads its table, on {@code dataSource}'s connections. */
-  public static SessionDirectory init(ActorSystem<?> system, DataSource dataSource, Executor blocking) {
+  /** Starts the projection and answers the directory that reads its table, both on a connection pool of their own. */
+  public static SessionDirectory init(ActorSystem<?> system, Database database, Executor blocking) {
+    DataSource dataSource = database.pool(system, "session-list", 4);
     List<String> tags = Session.tags();
     ShardedDaemonProcess.get(system)
         .init(

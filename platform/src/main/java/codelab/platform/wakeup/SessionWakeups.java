@@ -1,14 +1,14 @@
 package codelab.platform.wakeup;
 
+import codelab.platform.Database;
 import codelab.session.Session;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
+import com.typesafe.config.Config;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import org.apache.pekko.actor.CoordinatedShutdown;
+import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -36,25 +36,20 @@ public final class SessionWakeups {
 
   private SessionWakeups() {}
 
-  public record Settings(Duration toolTimeout, Duration turnCheck, Duration sweepInterval, Duration retryAfter) {}
+  public record Settings(Duration toolTimeout, Duration turnCheck, Duration sweepInterval, Duration retryAfter) {
+    static Settings fromConfig(Config config) {
+      Config wakeups = config.getConfig("codelab.wakeups");
+      return new Settings(
+          config.getDuration("codelab.session.tool-timeout"),
+          wakeups.getDuration("turn-check"),
+          wakeups.getDuration("sweep-interval"),
+          wakeups.getDuration("retry-after"));
+    }
+  }
 
-  public static void init(
-      ActorSystem<?> system, String jdbcUrl, String user, String password, Executor blocking, Clock clock, Settings settings) {
-    HikariConfig pool = new HikariConfig();
-    pool.setJdbcUrl(jdbcUrl);
-    pool.setUsername(user);
-    pool.setPassword(password);
-    pool.setMaximumPoolSize(4);
-    pool.setPoolName("session-wakeups");
-    HikariDataSource dataSource = new HikariDataSource(pool);
-    CoordinatedShutdown.get(system)
-        .addTask(
-            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
-            "close-session-wakeups-pool",
-            () -> {
-              dataSource.close();
-              return java.util.concurrent.CompletableFuture.completedFuture(org.apache.pekko.Done.getInstance());
-            });
+  public static void init(ActorSystem<?> system, Database database, Executor blocking, Clock clock) {
+    Settings settings = Settings.fromConfig(system.settings().config());
+    DataSource dataSource = database.pool(system, "session-wakeups", 4);
 
     List<String> tags = Session.tags();
     ShardedDaemonProcess.get(system)
@@ -75,7 +70,7 @@ public final class SessionWakeups {
   }
 
   private static ExactlyOnceProjection<org.apache.pekko.persistence.query.Offset, EventEnvelope<Session.Event>> projection(
-      ActorSystem<?> system, HikariDataSource dataSource, String tag, Settings settings) {
+      ActorSystem<?> system, DataSource dataSource, String tag, Settings settings) {
     SourceProvider<org.apache.pekko.persistence.query.Offset, EventEnvelope<Session.Event>> events =
         EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
     return JdbcProjection.exactlyOnce(

@@ -16,11 +16,11 @@ final class ModelContext {
 
   private ModelContext() {}
 
-  static List<LlmMessage> of(AgentProfile agent, List<Session.State.ChatMessage> messages) {
+  static List<LlmMessage> of(AgentProfile agent, List<SessionState.ChatMessage> messages) {
     Map<String, String> providerIds = new HashMap<>();
     List<LlmMessage> context = new ArrayList<>(messages.size() + 1);
     context.add(LlmMessage.system(agent.systemPrompt()));
-    for (Session.State.ChatMessage message : messages) {
+    for (SessionState.ChatMessage message : messages) {
       if (message.role().equals("tool")) {
         String providerId = providerIds.getOrDefault(message.toolCallId(), message.toolCallId());
         context.add(new LlmMessage("tool", message.content(), List.of(), providerId));

@@ -34,7 +34,7 @@ final class SessionFixture {
   }
 
   final FakeModel model;
-  final EventSourcedBehaviorTestKit<Session.Command, Session.Event, Session.State> session;
+  final EventSourcedBehaviorTestKit<Session.Command, Session.Event, SessionState> session;
 
   SessionFixture(FakeModel model, Session.Settings settings, String agentType) {
     this.model = model;

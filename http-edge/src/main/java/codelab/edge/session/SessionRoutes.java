@@ -85,7 +85,7 @@ public final class SessionRoutes extends AllDirectives {
                 reply -> {
                   if (reply.isError()) return ApiError.notFound("session");
                   List<Map<String, Object>> approvals = new ArrayList<>();
-                  for (Session.State.Approval a : reply.getValue().approvals()) {
+                  for (codelab.session.SessionState.Approval a : reply.getValue().approvals()) {
                     Map<String, Object> approval = new LinkedHashMap<>();
                     approval.put("request_id", a.requestId());
                     approval.put("call_id", a.callId());
@@ -165,7 +165,7 @@ public final class SessionRoutes extends AllDirectives {
 
   private static HttpResponse refused(StatusReply<Session.Summary> reply, String agentType) {
     String error = reply.getError().getMessage();
-    if (Session.UNKNOWN_AGENT.equals(error)) {
+    if (codelab.session.SessionError.UNKNOWN_AGENT.message().equals(error)) {
       return ApiError.badRequest("unknown agent_type '" + agentType + "'; known: " + codelab.agent.AgentProfile.knownTypes());
     }
     return ApiError.response(StatusCodes.CONFLICT, "conflict", error);
@@ -234,7 +234,7 @@ public final class SessionRoutes extends AllDirectives {
 
   private static Map<String, Object> historyJson(Session.History h) {
     List<Map<String, Object>> messages = new ArrayList<>();
-    for (Session.State.ChatMessage m : h.messages()) {
+    for (codelab.session.SessionState.ChatMessage m : h.messages()) {
       Map<String, Object> message = new LinkedHashMap<>();
       message.put("role", m.role());
       message.put("content", m.content());

@@ -1,0 +1,69 @@
+package codelab.session;
+
+import codelab.session.Session.ApprovalResolved;
+import codelab.session.Session.Event;
+import codelab.session.Session.ToolCallReleased;
+import codelab.session.Session.ToolResultRecorded;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How a waiting tool call is answered by a person: the IDE's result (which also decides a call
+ * still waiting for approval) or a human's decision. Pure rules: the entity persists what they give.
+ */
+final class ToolCallAnswers {
+
+  private ToolCallAnswers() {}
+
+  /** The events that answer the call, or why the session refuses the answer (then {@code events} is empty). */
+  record Outcome(SessionError refusal, List<Event> events) {
+    static Outcome refused(SessionError refusal) {
+      return new Outcome(refusal, List.of());
+    }
+
+    static Outcome of(Event... events) {
+      return new Outcome(null, List.of(events));
+    }
+  }
+
+  static Outcome result(SessionState state, Session.RecordToolResult cmd, Instant now) {
+    Optional<SessionState.PendingCall> pending = state.pendingCall(cmd.callId());
+    if (pending.isEmpty()) return Outcome.refused(unknownOrAnswered(state, cmd.callId()));
+    Session.ToolCall call = pending.get().call();
+    if (!pending.get().awaitingApproval()) {
+      return Outcome.of(new ToolResultRecorded(call.callId(), cmd.error() == null ? cmd.resultJson() : null, cmd.error(), now));
+    }
+    // a client that decided locally: reporting an error rejected the call, running it approved it
+    if (cmd.error() != null) return Outcome.of(new ApprovalResolved(call.callId(), "reject", null, cmd.error(), now));
+    return Outcome.of(
+        new ApprovalResolved(call.callId(), "approve", call.argumentsJson(), null, now),
+        new ToolResultRecorded(call.callId(), cmd.resultJson(), null, now));
+  }
+
+  /** Approve and edit release the call to the IDE (edit with the person's arguments); reject answers it for the model. */
+  static Outcome decision(SessionState state, Session.Decide cmd, Instant now) {
+    if (!List.of("approve", "edit", "reject").contains(cmd.decision())) return Outcome.refused(SessionError.INVALID_DECISION);
+    Optional<SessionState.Approval> approval = state.approval(cmd.callId());
+    Optional<SessionState.PendingCall> pending = state.pendingCall(cmd.callId());
+    if (approval.isEmpty()) return Outcome.refused(pending.isPresent() ? SessionError.NOT_AWAITING_APPROVAL : SessionError.CALL_NOT_FOUND);
+    if (approval.get().status().equals("expired")) return Outcome.refused(SessionError.APPROVAL_EXPIRED);
+    if (!approval.get().isPending() || pending.isEmpty() || !pending.get().awaitingApproval()) {
+      return Outcome.refused(SessionError.ALREADY_DECIDED);
+    }
+    if (cmd.decision().equals("reject")) return Outcome.of(new ApprovalResolved(cmd.callId(), "reject", null, cmd.feedback(), now));
+    String arguments = pending.get().call().argumentsJson();
+    if (cmd.decision().equals("edit")) {
+      if (!TurnRunner.isJsonObject(cmd.modifiedArgumentsJson())) return Outcome.refused(SessionError.ARGUMENTS_REQUIRED);
+      arguments = cmd.modifiedArgumentsJson();
+    }
+    return Outcome.of(
+        new ApprovalResolved(cmd.callId(), cmd.decision(), arguments, cmd.feedback(), now),
+        new ToolCallReleased(state.turn().turnId(), cmd.callId(), pending.get().call().toolName(), arguments, now));
+  }
+
+  private static SessionError unknownOrAnswered(SessionState state, String callId) {
+    boolean known = state.messages().stream().anyMatch(m -> callId.equals(m.toolCallId()));
+    return known ? SessionError.CALL_ALREADY_ANSWERED : SessionError.CALL_NOT_FOUND;
+  }
+}

@@ -199,6 +199,7 @@ public final class Session
   /** {@code duplicate}: the operation id was seen before; nothing new was started. */
   public record Accepted(long seq, String operationId, String content, boolean duplicate) implements JsonSerializable {}
 
+  /** {@code decision}: the {@link ApprovalDecision}'s word, as the client sent it. */
   public record Decision(String callId, String decision) implements JsonSerializable {}
 
   public record Usage(int promptTokens, int completionTokens) implements JsonSerializable {}
@@ -234,8 +235,8 @@ public final class Session
       String turnId, String callId, String toolName, String argumentsJson, String reason, Instant deadline, Instant at)
       implements Event {}
 
-  /** {@code decision}: approve, edit, reject or expired; {@code argumentsJson} what is to run (approve, edit). */
-  public record ApprovalResolved(String callId, String decision, String argumentsJson, String feedback, Instant at)
+  /** {@code argumentsJson}: what is to run (approve, edit). */
+  public record ApprovalResolved(String callId, ApprovalDecision decision, String argumentsJson, String feedback, Instant at)
       implements Event {}
 
   /** An approved call, sent to the IDE for execution. */

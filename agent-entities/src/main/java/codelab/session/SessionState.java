@@ -59,9 +59,9 @@ public record SessionState(
 
   /** One message of the conversation: user, assistant (maybe with tool calls) or tool (a call's result). */
   public record ChatMessage(
-      String role, String content, String turnId, Instant at, List<ToolCall> toolCalls, String toolCallId)
+      MessageRole role, String content, String turnId, Instant at, List<ToolCall> toolCalls, String toolCallId)
       implements JsonSerializable {
-    static ChatMessage of(String role, String content, String turnId, Instant at) {
+    static ChatMessage of(MessageRole role, String content, String turnId, Instant at) {
       return new ChatMessage(role, content, turnId, at, List.of(), null);
     }
 
@@ -103,16 +103,16 @@ public record SessionState(
   public record PendingCall(ToolCall call, boolean awaitingApproval, long seq, Instant since, Instant deadline, String reason)
       implements JsonSerializable {}
 
-  /** An approval request and, once decided, its outcome ({@code status} pending, approve, edit, reject, expired). */
+  /** An approval request and, once decided, its outcome. */
   public record Approval(
       String requestId, String callId, String toolName, String argumentsJson, String reason, Instant createdAt,
-      Instant deadline, String status, long seq)
+      Instant deadline, ApprovalStatus status, long seq)
       implements JsonSerializable {
     boolean isPending() {
-      return "pending".equals(status);
+      return status == ApprovalStatus.PENDING;
     }
 
-    Approval withStatus(String newStatus) {
+    Approval withStatus(ApprovalStatus newStatus) {
       return new Approval(requestId, callId, toolName, argumentsJson, reason, createdAt, deadline, newStatus, seq);
     }
   }
@@ -194,7 +194,7 @@ public record SessionState(
     if (e.attempt() > 1 || queue.isEmpty()) return started;
     QueuedMessage next = queue.get(0);
     return started
-        .withMessages(append(messages, ChatMessage.of("user", next.content(), e.turnId(), next.at())))
+        .withMessages(append(messages, ChatMessage.of(MessageRole.USER, next.content(), e.turnId(), next.at())))
         .withQueue(List.copyOf(queue.subList(1, queue.size())));
   }
 
@@ -202,14 +202,14 @@ public record SessionState(
   private SessionState toolCallRequested(ToolCallRequested e) {
     List<ChatMessage> newMessages = new ArrayList<>(messages);
     ChatMessage last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
-    boolean sameStep = last != null && last.role().equals("assistant") && e.turnId().equals(last.turnId())
+    boolean sameStep = last != null && last.role() == MessageRole.ASSISTANT && e.turnId().equals(last.turnId())
         && !last.toolCalls().isEmpty() && turn.step() == e.step();
     Turn t = turn;
     if (sameStep) {
       newMessages.set(newMessages.size() - 1,
-          new ChatMessage("assistant", last.content(), last.turnId(), last.at(), append(last.toolCalls(), e.call()), null));
+          new ChatMessage(MessageRole.ASSISTANT, last.content(), last.turnId(), last.at(), append(last.toolCalls(), e.call()), null));
     } else {
-      newMessages.add(new ChatMessage("assistant", e.stepText(), e.turnId(), e.at(), List.of(e.call()), null));
+      newMessages.add(new ChatMessage(MessageRole.ASSISTANT, e.stepText(), e.turnId(), e.at(), List.of(e.call()), null));
       t = new Turn(t.turnId(), t.startedAt(), t.attempt(), e.step(), t.deltaCount() + e.stepDeltas(), t.text() + e.stepText(), t.pending());
     }
     Turn withCall = t.withPending(append(t.pending(), new PendingCall(e.call(), e.requiresApproval(), lastSeq, e.at(), null, null)));
@@ -219,7 +219,7 @@ public record SessionState(
   private SessionState approvalRequested(ApprovalRequested e) {
     Approval approval = new Approval(
         UUID.nameUUIDFromBytes(("approval:" + e.callId()).getBytes(StandardCharsets.UTF_8)).toString(),
-        e.callId(), e.toolName(), e.argumentsJson(), e.reason(), e.at(), e.deadline(), "pending", lastSeq);
+        e.callId(), e.toolName(), e.argumentsJson(), e.reason(), e.at(), e.deadline(), ApprovalStatus.PENDING, lastSeq);
     List<Approval> kept = new ArrayList<>(approvals);
     kept.add(approval);
     while (kept.size() > DECIDED_APPROVALS && !kept.get(0).isPending()) kept.remove(0);
@@ -230,11 +230,11 @@ public record SessionState(
   /** Approve and edit leave the call waiting for its release; reject and expiry answer it with an error the model sees. */
   private SessionState approvalResolved(ApprovalResolved e) {
     SessionState decided = withApprovals(
-        approvals.stream().map(a -> a.callId().equals(e.callId()) ? a.withStatus(e.decision()) : a).toList());
+        approvals.stream().map(a -> a.callId().equals(e.callId()) ? a.withStatus(ApprovalStatus.resolved(e.decision())) : a).toList());
     return switch (e.decision()) {
-      case "approve", "edit" -> decided;
-      case "expired" -> decided.answered(e.callId(), "Error: the approval request expired before anyone decided; the call was not run", e.at());
-      default -> decided.answered(e.callId(),
+      case APPROVE, EDIT -> decided;
+      case EXPIRED -> decided.answered(e.callId(), "Error: the approval request expired before anyone decided; the call was not run", e.at());
+      case REJECT -> decided.answered(e.callId(),
           "Error: the user rejected this call" + (e.feedback() == null || e.feedback().isBlank() ? "" : ": " + e.feedback()), e.at());
     };
   }
@@ -250,14 +250,14 @@ public record SessionState(
   }
 
   private SessionState assistantReplied(AssistantReplied e) {
-    return withMessages(append(messages, ChatMessage.of("assistant", e.content(), e.turnId(), e.at())));
+    return withMessages(append(messages, ChatMessage.of(MessageRole.ASSISTANT, e.content(), e.turnId(), e.at())));
   }
 
   /** A call's answer (result, error, rejection) goes into the conversation, and the call stops waiting. */
   private SessionState answered(String callId, String content, Instant at) {
     if (turn == null) return this;
     List<PendingCall> rest = turn.pending().stream().filter(p -> !p.call().callId().equals(callId)).toList();
-    ChatMessage toolMessage = new ChatMessage("tool", content, turn.turnId(), at, List.of(), callId);
+    ChatMessage toolMessage = new ChatMessage(MessageRole.TOOL, content, turn.turnId(), at, List.of(), callId);
     return withMessages(append(messages, toolMessage)).withTurn(turn.withPending(rest));
   }
 
@@ -267,7 +267,7 @@ public record SessionState(
     if (turn != null) {
       for (PendingCall p : turn.pending()) closed = closed.answered(p.call().callId(), "Error: the turn ended before this call was answered", at);
     }
-    return closed.withTurn(null).withApprovals(closed.approvals.stream().map(a -> a.isPending() ? a.withStatus("reject") : a).toList());
+    return closed.withTurn(null).withApprovals(closed.approvals.stream().map(a -> a.isPending() ? a.withStatus(ApprovalStatus.REJECT) : a).toList());
   }
 
   private SessionState updatePending(String callId, UnaryOperator<PendingCall> change) {

@@ -35,30 +35,33 @@ final class ToolCallAnswers {
       return Outcome.of(new ToolResultRecorded(call.callId(), cmd.error() == null ? cmd.resultJson() : null, cmd.error(), now));
     }
     // a client that decided locally: reporting an error rejected the call, running it approved it
-    if (cmd.error() != null) return Outcome.of(new ApprovalResolved(call.callId(), "reject", null, cmd.error(), now));
+    if (cmd.error() != null) return Outcome.of(new ApprovalResolved(call.callId(), ApprovalDecision.REJECT, null, cmd.error(), now));
     return Outcome.of(
-        new ApprovalResolved(call.callId(), "approve", call.argumentsJson(), null, now),
+        new ApprovalResolved(call.callId(), ApprovalDecision.APPROVE, call.argumentsJson(), null, now),
         new ToolResultRecorded(call.callId(), cmd.resultJson(), null, now));
   }
 
   /** Approve and edit release the call to the IDE (edit with the person's arguments); reject answers it for the model. */
   static Outcome decision(SessionState state, Session.Decide cmd, Instant now) {
-    if (!List.of("approve", "edit", "reject").contains(cmd.decision())) return Outcome.refused(SessionError.INVALID_DECISION);
+    Optional<ApprovalDecision> decision = ApprovalDecision.byPerson(cmd.decision());
+    if (decision.isEmpty()) return Outcome.refused(SessionError.INVALID_DECISION);
     Optional<SessionState.Approval> approval = state.approval(cmd.callId());
     Optional<SessionState.PendingCall> pending = state.pendingCall(cmd.callId());
     if (approval.isEmpty()) return Outcome.refused(pending.isPresent() ? SessionError.NOT_AWAITING_APPROVAL : SessionError.CALL_NOT_FOUND);
-    if (approval.get().status().equals("expired")) return Outcome.refused(SessionError.APPROVAL_EXPIRED);
+    if (approval.get().status() == ApprovalStatus.EXPIRED) return Outcome.refused(SessionError.APPROVAL_EXPIRED);
     if (!approval.get().isPending() || pending.isEmpty() || !pending.get().awaitingApproval()) {
       return Outcome.refused(SessionError.ALREADY_DECIDED);
     }
-    if (cmd.decision().equals("reject")) return Outcome.of(new ApprovalResolved(cmd.callId(), "reject", null, cmd.feedback(), now));
+    if (decision.get() == ApprovalDecision.REJECT) {
+      return Outcome.of(new ApprovalResolved(cmd.callId(), ApprovalDecision.REJECT, null, cmd.feedback(), now));
+    }
     String arguments = pending.get().call().argumentsJson();
-    if (cmd.decision().equals("edit")) {
+    if (decision.get() == ApprovalDecision.EDIT) {
       if (!TurnRunner.isJsonObject(cmd.modifiedArgumentsJson())) return Outcome.refused(SessionError.ARGUMENTS_REQUIRED);
       arguments = cmd.modifiedArgumentsJson();
     }
     return Outcome.of(
-        new ApprovalResolved(cmd.callId(), cmd.decision(), arguments, cmd.feedback(), now),
+        new ApprovalResolved(cmd.callId(), decision.get(), arguments, cmd.feedback(), now),
         new ToolCallReleased(state.turn().turnId(), cmd.callId(), pending.get().call().toolName(), arguments, now));
   }
 

@@ -166,7 +166,7 @@ final class TurnRunner {
     List<Event> events = new ArrayList<>();
     for (SessionState.PendingCall pending : state.turn().pending()) {
       if (pending.awaitingApproval()) {
-        events.add(new Session.ApprovalResolved(pending.call().callId(), "reject", null, "the turn was cancelled", now()));
+        events.add(new Session.ApprovalResolved(pending.call().callId(), ApprovalDecision.REJECT, null, "the turn was cancelled", now()));
       }
     }
     return thenNextQueued(state, events, new Session.TurnCancelled(state.turn().turnId(), now()));

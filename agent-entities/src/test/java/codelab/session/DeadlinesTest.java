@@ -50,7 +50,7 @@ class DeadlinesTest {
         deadlines.after(new Session.ApprovalRequested("t1", "c1", "write_file", "{}", "why", deadline, T)));
     assertEquals(
         List.of(new Settled(new Deadline(Kind.APPROVAL, "c1"))),
-        deadlines.after(new Session.ApprovalResolved("c1", "approve", "{}", null, T.plusSeconds(10))));
+        deadlines.after(new Session.ApprovalResolved("c1", ApprovalDecision.APPROVE, "{}", null, T.plusSeconds(10))));
     assertEquals(
         List.of(new Settled(new Deadline(Kind.APPROVAL, "c1")), new Due(new Deadline(Kind.TOOL_CALL, "c1"), T.plusSeconds(130))),
         deadlines.after(new Session.ToolCallReleased("t1", "c1", "write_file", "{}", T.plusSeconds(10))));

@@ -63,7 +63,7 @@ class SessionTest {
     assertEquals(new SessionUpdate.TurnCompleted(5, first.turnId()), client.receiveMessage());
 
     SessionState state = session.getState();
-    assertEquals(List.of("user", "assistant"), state.messages().stream().map(SessionState.ChatMessage::role).toList());
+    assertEquals(List.of("user", "assistant"), state.messages().stream().map(m -> m.role().word()).toList());
     assertNull(state.turn());
     assertEquals(5, state.lastSeq());
     // the model saw the agent's system prompt, then the user's message

@@ -55,7 +55,7 @@ final class DeadlineTimers {
     Optional<SessionState.Approval> approval = state.approval(cmd.callId());
     if (approval.isEmpty() || !approval.get().isPending()) return List.of();
     if (notYet(new Deadlines.Due(Deadlines.Deadline.approval(cmd.callId()), approval.get().deadline()))) return List.of();
-    return List.of(new Session.ApprovalResolved(cmd.callId(), ApprovalDecision.EXPIRED, null, null, clock.instant()));
+    return List.of(new Session.ApprovalResolved(cmd.callId(), ApprovalDecision.EXPIRED, null, null, null, clock.instant()));
   }
 
   /** A call the IDE did not answer in time is answered for the model with an error. */
@@ -63,7 +63,7 @@ final class DeadlineTimers {
     Optional<SessionState.PendingCall> pending = state.pendingCall(cmd.callId());
     if (pending.isEmpty() || pending.get().awaitingApproval() || notYet(deadlines.of(pending.get()))) return List.of();
     String error = "the IDE did not answer within " + deadlines.toolTimeout().toSeconds() + " s";
-    return List.of(new Session.ToolResultRecorded(cmd.callId(), null, error, clock.instant()));
+    return List.of(new Session.ToolResultRecorded(cmd.callId(), null, error, null, clock.instant()));
   }
 
   private boolean notYet(Deadlines.Due due) {

@@ -112,10 +112,15 @@ public final class Session
   /**
    * The IDE's answer to a tool call: {@code resultJson} (a JSON object) or {@code error}. For a call
    * still waiting for approval it is the decision too: a result approves it, an error rejects it.
+   * {@code operationId} (optional), like on each command that changes the session, makes a retry harmless.
    */
   public record RecordToolResult(
-      String userId, String callId, String resultJson, String error, ActorRef<StatusReply<Done>> replyTo)
-      implements Command, JsonSerializable {}
+      String userId, String callId, String resultJson, String error, String operationId, ActorRef<StatusReply<Done>> replyTo)
+      implements Command, JsonSerializable {
+    public RecordToolResult(String userId, String callId, String resultJson, String error, ActorRef<StatusReply<Done>> replyTo) {
+      this(userId, callId, resultJson, error, null, replyTo);
+    }
+  }
 
   /** A human's decision on a waiting call: approve, edit (approve with {@code modifiedArgumentsJson}) or reject. */
   public record Decide(
@@ -124,13 +129,33 @@ public final class Session
       String decision,
       String modifiedArgumentsJson,
       String feedback,
+      String operationId,
       ActorRef<StatusReply<Decision>> replyTo)
-      implements Command, JsonSerializable {}
+      implements Command, JsonSerializable {
+    public Decide(
+        String userId, String callId, String decision, String modifiedArgumentsJson, String feedback, ActorRef<StatusReply<Decision>> replyTo) {
+      this(userId, callId, decision, modifiedArgumentsJson, feedback, null, replyTo);
+    }
+  }
 
   /** From the deadline sweeper (any node) or the entity's own timer: expire the approval if its deadline passed. */
   public record ExpireApproval(String callId) implements Command, JsonSerializable {}
 
-  public record CancelTurn(String userId, ActorRef<StatusReply<Done>> replyTo) implements Command, JsonSerializable {}
+  public record CancelTurn(String userId, String operationId, ActorRef<StatusReply<Done>> replyTo) implements Command, JsonSerializable {
+    public CancelTurn(String userId, ActorRef<StatusReply<Done>> replyTo) {
+      this(userId, null, replyTo);
+    }
+  }
+
+  /** A blank title is refused as an empty one would be for a message; the title is stripped. */
+  public record Rename(String userId, String title, ActorRef<StatusReply<Summary>> replyTo) implements Command, JsonSerializable {}
+
+  /**
+   * Archiving stops new work in the session (messages, agent switches), not the turn already
+   * accepted; the session stays readable. Archiving twice is archiving once. A project's deletion
+   * archives its sessions in the name of their owner, who owns the project.
+   */
+  public record Archive(String userId, ActorRef<StatusReply<Summary>> replyTo) implements Command, JsonSerializable {}
 
   /**
    * From the wake-up sweeper: the session may have something due (a deadline, a timeout) and no one
@@ -235,14 +260,18 @@ public final class Session
       String turnId, String callId, String toolName, String argumentsJson, String reason, Instant deadline, Instant at)
       implements Event {}
 
-  /** {@code argumentsJson}: what is to run (approve, edit). */
-  public record ApprovalResolved(String callId, ApprovalDecision decision, String argumentsJson, String feedback, Instant at)
+  /**
+   * {@code argumentsJson}: what is to run (approve, edit). {@code operationId}: of the command that
+   * resolved it, remembered to answer a retry (also on {@link ToolResultRecorded} and {@link TurnCancelled}).
+   */
+  public record ApprovalResolved(
+      String callId, ApprovalDecision decision, String argumentsJson, String feedback, String operationId, Instant at)
       implements Event {}
 
   /** An approved call, sent to the IDE for execution. */
   public record ToolCallReleased(String turnId, String callId, String toolName, String argumentsJson, Instant at) implements Event {}
 
-  public record ToolResultRecorded(String callId, String resultJson, String error, Instant at) implements Event {}
+  public record ToolResultRecorded(String callId, String resultJson, String error, String operationId, Instant at) implements Event {}
 
   public record AssistantReplied(String turnId, String content, Usage usage, Instant at) implements Event {}
 
@@ -250,9 +279,13 @@ public final class Session
 
   public record TurnFailed(String turnId, String error, Instant at) implements Event {}
 
-  public record TurnCancelled(String turnId, Instant at) implements Event {}
+  public record TurnCancelled(String turnId, String operationId, Instant at) implements Event {}
 
   public record AgentSwitched(String fromAgent, String toAgent, String reason, Instant at) implements Event {}
+
+  public record SessionRenamed(String title, Instant at) implements Event {}
+
+  public record SessionArchived(Instant at) implements Event {}
 
   // ---------------------------------------------------------------- behavior
 
@@ -366,9 +399,19 @@ public final class Session
         .onCommand(RecordToolResult.class, cmd -> notFound(cmd.replyTo()))
         .onCommand(Decide.class, cmd -> notFound(cmd.replyTo()))
         .onCommand(CancelTurn.class, cmd -> notFound(cmd.replyTo()))
+        .onCommand(Rename.class, cmd -> notFound(cmd.replyTo()))
+        .onCommand(Archive.class, cmd -> notFound(cmd.replyTo()))
         .onCommand(Subscribe.class, cmd -> then(() -> subscriptions.refuse(cmd.subscriber())))
         .onCommand(Idle.class, this::onIdle)
         .onAnyCommand(cmd -> Effect().noReply());
+
+    // what an archived session refuses or answers differently; everything else as in any created session
+    CommandHandlerWithReplyBuilderByState<Command, Event, SessionState, SessionState> archived =
+        newCommandHandlerWithReplyBuilder().forState(SessionState::archived);
+    archived
+        .onCommand(PostUserMessage.class, (state, cmd) -> owned(state, cmd.userId(), cmd.replyTo(), SessionError.ARCHIVED))
+        .onCommand(SwitchAgent.class, (state, cmd) -> owned(state, cmd.userId(), cmd.replyTo(), SessionError.ARCHIVED))
+        .onCommand(Archive.class, (state, cmd) -> owned(state, cmd.userId(), cmd.replyTo(), () -> state.summary()));
 
     CommandHandlerWithReplyBuilderByState<Command, Event, SessionState, SessionState> created =
         newCommandHandlerWithReplyBuilder().forState(SessionState::isCreated);
@@ -389,6 +432,10 @@ public final class Session
         .onCommand(Wake.class, (state, cmd) -> then(() -> timers.settleOverdue(state, context.getSelf())))
         .onCommand(Idle.class, this::onIdle)
         .onCommand(CancelTurn.class, this::onCancelTurn)
+        .onCommand(Rename.class, this::onRename)
+        .onCommand(Archive.class, (state, cmd) -> state.isOwnedBy(cmd.userId())
+            ? Effect().persist(new SessionArchived(now())).thenReply(cmd.replyTo(), newState -> StatusReply.success(newState.summary()))
+            : notFound(cmd.replyTo()))
         .onCommand(Subscribe.class, (state, cmd) -> then(() -> {
           if (state.isOwnedBy(cmd.userId())) subscriptions.subscribe(state, cmd.afterSeq(), cmd.subscriber(), turns.deltasSoFar());
           else subscriptions.refuse(cmd.subscriber());
@@ -402,7 +449,7 @@ public final class Session
         .onCommand(ModelStreamFailed.class, (state, cmd) -> persist(turns.streamFailed(state, cmd)).thenNoReply())
         .onCommand(InterruptedTurnFound.class, (state, cmd) -> persist(turns.interrupted(state, cmd)).thenNoReply());
 
-    return unborn.orElse(created).build();
+    return unborn.orElse(archived).orElse(created).build();
   }
 
   // ---------------------------------------------------------------- conversation
@@ -451,19 +498,35 @@ public final class Session
   /** Cancelling stops the model call, rejects the turn's waiting approvals, and ends the turn. */
   private ReplyEffect<Event, SessionState> onCancelTurn(SessionState state, CancelTurn cmd) {
     if (!state.isOwnedBy(cmd.userId())) return notFound(cmd.replyTo());
+    if (state.recentOperation(cmd.operationId()).isPresent()) return Effect().reply(cmd.replyTo(), StatusReply.ack());
     if (!state.hasRunningTurn()) return Effect().reply(cmd.replyTo(), SessionError.NO_RUNNING_TURN.reply());
-    return persist(turns.cancelTurn(state)).thenReply(cmd.replyTo(), s -> StatusReply.ack());
+    return persist(turns.cancelTurn(state, cmd.operationId())).thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  private ReplyEffect<Event, SessionState> onRename(SessionState state, Rename cmd) {
+    if (!state.isOwnedBy(cmd.userId())) return notFound(cmd.replyTo());
+    if (cmd.title() == null || cmd.title().isBlank()) return Effect().reply(cmd.replyTo(), SessionError.EMPTY_TITLE.reply());
+    if (cmd.title().strip().equals(state.title())) return Effect().reply(cmd.replyTo(), StatusReply.success(state.summary()));
+    return Effect().persist(new SessionRenamed(cmd.title().strip(), now()))
+        .thenReply(cmd.replyTo(), newState -> StatusReply.success(newState.summary()));
   }
 
   // ---------------------------------------------------------------- tool calls and approvals
 
+  /** A retry of an answer already recorded (the same operation id) is acknowledged again, and changes nothing. */
   private ReplyEffect<Event, SessionState> onRecordToolResult(SessionState state, RecordToolResult cmd) {
     if (!state.isOwnedBy(cmd.userId())) return notFound(cmd.replyTo());
+    if (state.recentOperation(cmd.operationId()).isPresent()) return Effect().reply(cmd.replyTo(), StatusReply.ack());
     return answer(state, ToolCallAnswers.result(state, cmd, now()), cmd.replyTo(), Done.getInstance());
   }
 
+  /** A retry of a decision already recorded is answered with the decision that was recorded. */
   private ReplyEffect<Event, SessionState> onDecide(SessionState state, Decide cmd) {
     if (!state.isOwnedBy(cmd.userId())) return notFound(cmd.replyTo());
+    if (state.recentOperation(cmd.operationId()).isPresent()) {
+      String decided = state.approval(cmd.callId()).map(a -> a.status().word()).orElse(cmd.decision());
+      return Effect().reply(cmd.replyTo(), StatusReply.success(new Decision(cmd.callId(), decided)));
+    }
     return answer(state, ToolCallAnswers.decision(state, cmd, now()), cmd.replyTo(), new Decision(cmd.callId(), cmd.decision()));
   }
 
@@ -498,6 +561,11 @@ public final class Session
       SessionState state, String userId, ActorRef<StatusReply<T>> replyTo, java.util.function.Supplier<T> answer) {
     if (!state.isOwnedBy(userId)) return notFound(replyTo);
     return Effect().reply(replyTo, StatusReply.success(answer.get()));
+  }
+
+  /** The refusal for the owner; for anyone else "not found". */
+  private <T> ReplyEffect<Event, SessionState> owned(SessionState state, String userId, ActorRef<StatusReply<T>> replyTo, SessionError refusal) {
+    return Effect().reply(replyTo, (state.isOwnedBy(userId) ? refusal : SessionError.NOT_FOUND).reply());
   }
 
   /** For what only this node's memory takes in: subscribers, the model's stream, timers. */

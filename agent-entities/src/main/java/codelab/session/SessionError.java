@@ -25,7 +25,10 @@ public enum SessionError {
   NOT_AWAITING_APPROVAL("tool call does not wait for approval", Kind.CONFLICT),
   INVALID_DECISION("decision must be approve, edit or reject", Kind.INVALID),
   ARGUMENTS_REQUIRED("an edit needs modified_arguments, a JSON object", Kind.INVALID),
-  NO_RUNNING_TURN("no turn is running", Kind.CONFLICT);
+  NO_RUNNING_TURN("no turn is running", Kind.CONFLICT),
+  /** An archived session takes no new work; it stays readable. */
+  ARCHIVED("session is archived", Kind.CONFLICT),
+  EMPTY_TITLE("title is empty", Kind.INVALID);
 
   /** What the caller can do about it, which is what the edge's status and error codes say. */
   public enum Kind {

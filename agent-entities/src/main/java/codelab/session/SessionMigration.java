@@ -2,6 +2,8 @@ package codelab.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.serialization.jackson.JacksonMigration;
 
@@ -15,7 +17,8 @@ import org.apache.pekko.serialization.jackson.JacksonMigration;
  *       Version 1 held free text, and its reducer read any decision word other than approve, edit and
  *       expired as a rejection (an approval so decided was no longer pending, nor expired): such a word
  *       is read as {@code reject}. Version 1 wrote only user, assistant and tool as roles.
- *   <li>Fields added since are absent from version 1 and read as null (or false).
+ *   <li>Fields added since are absent from version 1 and read as null (or false), but for the
+ *       {@code name} of a tool message, which is its call's tool name, found in the conversation.
  * </ul>
  */
 public final class SessionMigration extends JacksonMigration {
@@ -42,9 +45,21 @@ public final class SessionMigration extends JacksonMigration {
       settle(object, "decision", DECISIONS, "reject");
       settle(object, "status", STATUSES, "reject");
       settle(object, "role", ROLES, "user");
+      if (object.path("messages").isArray()) nameToolMessages(object.get("messages"));
     }
     json.forEach(child -> transform(fromVersion, child));
     return json;
+  }
+
+  private static void nameToolMessages(JsonNode messages) {
+    Map<String, String> toolNames = new HashMap<>();
+    for (JsonNode message : messages) {
+      for (JsonNode call : message.path("toolCalls")) toolNames.put(call.path("callId").asText(), call.path("toolName").asText());
+      if (message.isObject() && "tool".equals(message.path("role").asText()) && message.path("name").isMissingNode()) {
+        String name = toolNames.get(message.path("toolCallId").asText());
+        if (name != null) ((ObjectNode) message).put("name", name);
+      }
+    }
   }
 
   private static void settle(ObjectNode object, String field, Set<String> words, String otherwise) {

@@ -5,7 +5,9 @@ import codelab.session.Session.AgentSwitched;
 import codelab.session.Session.ApprovalRequested;
 import codelab.session.Session.ApprovalResolved;
 import codelab.session.Session.AssistantReplied;
+import codelab.session.Session.SessionArchived;
 import codelab.session.Session.SessionCreated;
+import codelab.session.Session.SessionRenamed;
 import codelab.session.Session.ToolCall;
 import codelab.session.Session.ToolCallReleased;
 import codelab.session.Session.ToolCallRequested;
@@ -41,6 +43,7 @@ public record SessionState(
     String ownerId,
     String projectId,
     String title,
+    boolean archived,
     String currentAgent,
     Instant createdAt,
     Instant lastActivity,
@@ -52,17 +55,24 @@ public record SessionState(
     long lastSeq)
     implements JsonSerializable {
 
-  /** How many operation ids are remembered for idempotency; a client retries within seconds, not hundreds of messages. */
+  /**
+   * How many operation ids (of messages, tool results, decisions, cancels) are remembered for
+   * idempotency; a client retries within seconds, not hundreds of operations.
+   */
   static final int RECENT_OPERATIONS = 256;
   /** Decided approvals kept to answer a late second decision with 409 rather than 404. */
   static final int DECIDED_APPROVALS = 256;
 
-  /** One message of the conversation: user, assistant (maybe with tool calls) or tool (a call's result). */
+  /**
+   * One message of the conversation: user, assistant (maybe with tool calls) or tool (a call's
+   * result, with the call's id and, as {@code name}, its tool's name: a client pairs them without
+   * searching back for the call).
+   */
   public record ChatMessage(
-      MessageRole role, String content, String turnId, Instant at, List<ToolCall> toolCalls, String toolCallId)
+      MessageRole role, String content, String turnId, Instant at, List<ToolCall> toolCalls, String toolCallId, String name)
       implements JsonSerializable {
     static ChatMessage of(MessageRole role, String content, String turnId, Instant at) {
-      return new ChatMessage(role, content, turnId, at, List.of(), null);
+      return new ChatMessage(role, content, turnId, at, List.of(), null, null);
     }
 
     public List<ToolCall> toolCalls() {
@@ -120,7 +130,7 @@ public record SessionState(
   public record RecentOperation(String operationId, long seq) implements JsonSerializable {}
 
   static SessionState empty() {
-    return new SessionState(null, null, null, null, null, null, null, List.of(), List.of(), null, List.of(), List.of(), 0);
+    return new SessionState(null, null, null, null, false, null, null, null, List.of(), List.of(), null, List.of(), List.of(), 0);
   }
 
   public boolean isCreated() {
@@ -150,7 +160,7 @@ public record SessionState(
 
   Session.Summary summary() {
     return new Session.Summary(
-        sessionId, ownerId, projectId, title, messages.size(), createdAt, lastActivity, true, currentAgent, lastSeq);
+        sessionId, ownerId, projectId, title, messages.size(), createdAt, lastActivity, !archived, currentAgent, lastSeq);
   }
 
   // ---------------------------------------------------------------- the reducer
@@ -164,14 +174,16 @@ public record SessionState(
           .onEvent(TurnStarted.class, SessionState::turnStarted)
           .onEvent(ToolCallRequested.class, SessionState::toolCallRequested)
           .onEvent(ApprovalRequested.class, SessionState::approvalRequested)
-          .onEvent(ApprovalResolved.class, SessionState::approvalResolved)
+          .onEvent(ApprovalResolved.class, (s, e) -> s.approvalResolved(e).withRecentOperation(e.operationId()))
           .onEvent(ToolCallReleased.class, SessionState::toolCallReleased)
-          .onEvent(ToolResultRecorded.class, SessionState::toolResultRecorded)
+          .onEvent(ToolResultRecorded.class, (s, e) -> s.toolResultRecorded(e).withRecentOperation(e.operationId()))
           .onEvent(AssistantReplied.class, SessionState::assistantReplied)
           .onEvent(TurnCompleted.class, (s, e) -> s.endTurn(e.at()))
           .onEvent(TurnFailed.class, (s, e) -> s.endTurn(e.at()))
-          .onEvent(TurnCancelled.class, (s, e) -> s.endTurn(e.at()))
+          .onEvent(TurnCancelled.class, (s, e) -> s.endTurn(e.at()).withRecentOperation(e.operationId()))
           .onEvent(AgentSwitched.class, (s, e) -> s.withCurrentAgent(e.toAgent()))
+          .onEvent(SessionRenamed.class, (s, e) -> s.withTitle(e.title()))
+          .onEvent(SessionArchived.class, (s, e) -> s.withArchived(true))
           .build();
 
   /** The state after {@code event}: the one reducer, for the entity, its recovery and its look-aheads. */
@@ -180,7 +192,7 @@ public record SessionState(
   }
 
   private SessionState created(SessionCreated e) {
-    return new SessionState(e.sessionId(), e.ownerId(), e.projectId(), e.title(), e.agentType(), e.at(), e.at(),
+    return new SessionState(e.sessionId(), e.ownerId(), e.projectId(), e.title(), false, e.agentType(), e.at(), e.at(),
         List.of(), List.of(), null, List.of(), List.of(), lastSeq);
   }
 
@@ -207,9 +219,9 @@ public record SessionState(
     Turn t = turn;
     if (sameStep) {
       newMessages.set(newMessages.size() - 1,
-          new ChatMessage(MessageRole.ASSISTANT, last.content(), last.turnId(), last.at(), append(last.toolCalls(), e.call()), null));
+          new ChatMessage(MessageRole.ASSISTANT, last.content(), last.turnId(), last.at(), append(last.toolCalls(), e.call()), null, null));
     } else {
-      newMessages.add(new ChatMessage(MessageRole.ASSISTANT, e.stepText(), e.turnId(), e.at(), List.of(e.call()), null));
+      newMessages.add(new ChatMessage(MessageRole.ASSISTANT, e.stepText(), e.turnId(), e.at(), List.of(e.call()), null, null));
       t = new Turn(t.turnId(), t.startedAt(), t.attempt(), e.step(), t.deltaCount() + e.stepDeltas(), t.text() + e.stepText(), t.pending());
     }
     Turn withCall = t.withPending(append(t.pending(), new PendingCall(e.call(), e.requiresApproval(), lastSeq, e.at(), null, null)));
@@ -257,7 +269,8 @@ public record SessionState(
   private SessionState answered(String callId, String content, Instant at) {
     if (turn == null) return this;
     List<PendingCall> rest = turn.pending().stream().filter(p -> !p.call().callId().equals(callId)).toList();
-    ChatMessage toolMessage = new ChatMessage(MessageRole.TOOL, content, turn.turnId(), at, List.of(), callId);
+    String toolName = turn.pendingCall(callId).map(p -> p.call().toolName()).orElse(null);
+    ChatMessage toolMessage = new ChatMessage(MessageRole.TOOL, content, turn.turnId(), at, List.of(), callId, toolName);
     return withMessages(append(messages, toolMessage)).withTurn(turn.withPending(rest));
   }
 
@@ -293,35 +306,43 @@ public record SessionState(
 
   // ---------------------------------------------------------------- copies with one change
 
+  SessionState withTitle(String v) {
+    return new SessionState(sessionId, ownerId, projectId, v, archived, currentAgent, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq);
+  }
+
+  SessionState withArchived(boolean v) {
+    return new SessionState(sessionId, ownerId, projectId, title, v, currentAgent, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq);
+  }
+
   SessionState withCurrentAgent(String v) {
-    return new SessionState(sessionId, ownerId, projectId, title, v, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, v, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq);
   }
 
   SessionState withLastActivity(Instant v) {
-    return new SessionState(sessionId, ownerId, projectId, title, currentAgent, createdAt, v, messages, queue, turn, approvals, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, v, messages, queue, turn, approvals, recentOperations, lastSeq);
   }
 
   SessionState withMessages(List<ChatMessage> v) {
-    return new SessionState(sessionId, ownerId, projectId, title, currentAgent, createdAt, lastActivity, v, queue, turn, approvals, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, lastActivity, v, queue, turn, approvals, recentOperations, lastSeq);
   }
 
   SessionState withQueue(List<QueuedMessage> v) {
-    return new SessionState(sessionId, ownerId, projectId, title, currentAgent, createdAt, lastActivity, messages, v, turn, approvals, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, lastActivity, messages, v, turn, approvals, recentOperations, lastSeq);
   }
 
   SessionState withTurn(Turn v) {
-    return new SessionState(sessionId, ownerId, projectId, title, currentAgent, createdAt, lastActivity, messages, queue, v, approvals, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, lastActivity, messages, queue, v, approvals, recentOperations, lastSeq);
   }
 
   SessionState withApprovals(List<Approval> v) {
-    return new SessionState(sessionId, ownerId, projectId, title, currentAgent, createdAt, lastActivity, messages, queue, turn, v, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, lastActivity, messages, queue, turn, v, recentOperations, lastSeq);
   }
 
   SessionState withRecentOperations(List<RecentOperation> v) {
-    return new SessionState(sessionId, ownerId, projectId, title, currentAgent, createdAt, lastActivity, messages, queue, turn, approvals, v, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, lastActivity, messages, queue, turn, approvals, v, lastSeq);
   }
 
   SessionState withLastSeq(long v) {
-    return new SessionState(sessionId, ownerId, projectId, title, currentAgent, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, v);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, v);
   }
 }

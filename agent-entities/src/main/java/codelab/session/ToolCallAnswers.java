@@ -11,6 +11,7 @@ import java.util.Optional;
 /**
  * How a waiting tool call is answered by a person: the IDE's result (which also decides a call
  * still waiting for approval) or a human's decision. Pure rules: the entity persists what they give.
+ * The first event of an answer carries the command's operation id, so that the state remembers it.
  */
 final class ToolCallAnswers {
 
@@ -32,13 +33,13 @@ final class ToolCallAnswers {
     if (pending.isEmpty()) return Outcome.refused(unknownOrAnswered(state, cmd.callId()));
     Session.ToolCall call = pending.get().call();
     if (!pending.get().awaitingApproval()) {
-      return Outcome.of(new ToolResultRecorded(call.callId(), cmd.error() == null ? cmd.resultJson() : null, cmd.error(), now));
+      return Outcome.of(new ToolResultRecorded(call.callId(), cmd.error() == null ? cmd.resultJson() : null, cmd.error(), cmd.operationId(), now));
     }
     // a client that decided locally: reporting an error rejected the call, running it approved it
-    if (cmd.error() != null) return Outcome.of(new ApprovalResolved(call.callId(), ApprovalDecision.REJECT, null, cmd.error(), now));
+    if (cmd.error() != null) return Outcome.of(new ApprovalResolved(call.callId(), ApprovalDecision.REJECT, null, cmd.error(), cmd.operationId(), now));
     return Outcome.of(
-        new ApprovalResolved(call.callId(), ApprovalDecision.APPROVE, call.argumentsJson(), null, now),
-        new ToolResultRecorded(call.callId(), cmd.resultJson(), null, now));
+        new ApprovalResolved(call.callId(), ApprovalDecision.APPROVE, call.argumentsJson(), null, cmd.operationId(), now),
+        new ToolResultRecorded(call.callId(), cmd.resultJson(), null, null, now));
   }
 
   /** Approve and edit release the call to the IDE (edit with the person's arguments); reject answers it for the model. */
@@ -53,7 +54,7 @@ final class ToolCallAnswers {
       return Outcome.refused(SessionError.ALREADY_DECIDED);
     }
     if (decision.get() == ApprovalDecision.REJECT) {
-      return Outcome.of(new ApprovalResolved(cmd.callId(), ApprovalDecision.REJECT, null, cmd.feedback(), now));
+      return Outcome.of(new ApprovalResolved(cmd.callId(), ApprovalDecision.REJECT, null, cmd.feedback(), cmd.operationId(), now));
     }
     String arguments = pending.get().call().argumentsJson();
     if (decision.get() == ApprovalDecision.EDIT) {
@@ -61,7 +62,7 @@ final class ToolCallAnswers {
       arguments = cmd.modifiedArgumentsJson();
     }
     return Outcome.of(
-        new ApprovalResolved(cmd.callId(), decision.get(), arguments, cmd.feedback(), now),
+        new ApprovalResolved(cmd.callId(), decision.get(), arguments, cmd.feedback(), cmd.operationId(), now),
         new ToolCallReleased(state.turn().turnId(), cmd.callId(), pending.get().call().toolName(), arguments, now));
   }
 

@@ -129,7 +129,7 @@ final class TurnRunner {
       if (!valid) {
         // the model gets an error to correct itself; nothing is sent for the IDE to run
         String error = offered ? "the arguments are not a JSON object" : "there is no tool named '" + requested.name() + "'";
-        events.add(new Session.ToolResultRecorded(call.callId(), null, error, now()));
+        events.add(new Session.ToolResultRecorded(call.callId(), null, error, null, now()));
       } else if (needsApproval) {
         String reason = IdeTool.named(requested.name()).map(IdeTool::approvalReason).orElse(requested.name() + " needs your approval");
         events.add(new Session.ApprovalRequested(turn.turnId(), call.callId(), call.toolName(), call.argumentsJson(), reason,
@@ -161,15 +161,15 @@ final class TurnRunner {
   }
 
   /** Cancelling stops the model call, rejects the turn's waiting approvals, and ends the turn. */
-  List<Event> cancelTurn(SessionState state) {
+  List<Event> cancelTurn(SessionState state, String operationId) {
     cancel();
     List<Event> events = new ArrayList<>();
     for (SessionState.PendingCall pending : state.turn().pending()) {
       if (pending.awaitingApproval()) {
-        events.add(new Session.ApprovalResolved(pending.call().callId(), ApprovalDecision.REJECT, null, "the turn was cancelled", now()));
+        events.add(new Session.ApprovalResolved(pending.call().callId(), ApprovalDecision.REJECT, null, "the turn was cancelled", null, now()));
       }
     }
-    return thenNextQueued(state, events, new Session.TurnCancelled(state.turn().turnId(), now()));
+    return thenNextQueued(state, events, new Session.TurnCancelled(state.turn().turnId(), operationId, now()));
   }
 
   /** A first turn for a message, when none runs; a message that arrives while one runs waits in the queue. */

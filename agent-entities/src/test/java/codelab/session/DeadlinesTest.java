@@ -37,7 +37,7 @@ class DeadlinesTest {
         deadlines.after(new Session.ToolCallRequested("t1", 1, call("c1"), false, "", 0, T)));
     assertEquals(
         List.of(new Settled(new Deadline(Kind.TOOL_CALL, "c1"))),
-        deadlines.after(new Session.ToolResultRecorded("c1", "{}", null, T)));
+        deadlines.after(new Session.ToolResultRecorded("c1", "{}", null, null, T)));
     assertEquals("tool:c1", new Deadline(Kind.TOOL_CALL, "c1").key());
   }
 
@@ -50,7 +50,7 @@ class DeadlinesTest {
         deadlines.after(new Session.ApprovalRequested("t1", "c1", "write_file", "{}", "why", deadline, T)));
     assertEquals(
         List.of(new Settled(new Deadline(Kind.APPROVAL, "c1"))),
-        deadlines.after(new Session.ApprovalResolved("c1", ApprovalDecision.APPROVE, "{}", null, T.plusSeconds(10))));
+        deadlines.after(new Session.ApprovalResolved("c1", ApprovalDecision.APPROVE, "{}", null, null, T.plusSeconds(10))));
     assertEquals(
         List.of(new Settled(new Deadline(Kind.APPROVAL, "c1")), new Due(new Deadline(Kind.TOOL_CALL, "c1"), T.plusSeconds(130))),
         deadlines.after(new Session.ToolCallReleased("t1", "c1", "write_file", "{}", T.plusSeconds(10))));
@@ -61,7 +61,7 @@ class DeadlinesTest {
   void theEndOfATurnSettlesEverything() {
     assertEquals(List.of(new AllSettled()), deadlines.after(new Session.TurnCompleted("t1", T)));
     assertEquals(List.of(new AllSettled()), deadlines.after(new Session.TurnFailed("t1", "x", T)));
-    assertEquals(List.of(new AllSettled()), deadlines.after(new Session.TurnCancelled("t1", T)));
+    assertEquals(List.of(new AllSettled()), deadlines.after(new Session.TurnCancelled("t1", null, T)));
     assertEquals(List.of(), deadlines.after(new Session.UserMessageAccepted(null, "hi", T)));
   }
 

@@ -1,11 +1,14 @@
 package codelab.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.serialization.Serialization;
@@ -36,6 +39,9 @@ class SessionMigrationTest {
     assertEquals(40, state.lastSeq());
     assertEquals(20, state.messages().size());
     assertEquals(1, state.turn().pending().size());
+    List<SessionState.ChatMessage> toolMessages = state.messages().stream().filter(m -> m.role() == MessageRole.TOOL).toList();
+    assertFalse(toolMessages.isEmpty());
+    for (SessionState.ChatMessage m : toolMessages) assertNotNull(m.name(), "a v1 tool message is named after its call's tool");
 
     var serializer = serialization.findSerializerFor(state);
     assertEquals("session.state#2", Serializers.manifestFor(serializer, state));

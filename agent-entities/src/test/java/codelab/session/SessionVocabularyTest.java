@@ -29,7 +29,7 @@ class SessionVocabularyTest {
 
   @Test
   void decisionsStatusesAndRolesAreWrittenAndReadAsTheirWords() throws Exception {
-    var resolved = new Session.ApprovalResolved("c1", ApprovalDecision.EXPIRED, null, null, Instant.parse("2026-12-01T10:00:00Z"));
+    var resolved = new Session.ApprovalResolved("c1", ApprovalDecision.EXPIRED, null, null, null, Instant.parse("2026-12-01T10:00:00Z"));
     String written = json.writeValueAsString(resolved);
     assertTrue(written.contains("\"decision\":\"expired\""), written);
     assertEquals(resolved, json.readValue(written, Session.ApprovalResolved.class));

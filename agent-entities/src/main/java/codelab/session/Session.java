@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -78,36 +80,39 @@ public final class Session
    * @param idleTimeout how long a session with no turn and no subscriber stays in memory
    */
   public record Settings(
-      String readJournalPluginId,
-      int snapshotEvery,
-      int maxTurnAttempts,
-      int maxSteps,
-      Duration toolTimeout,
-      Duration approvalTimeout,
+      String readJournalPluginId, int snapshotEvery, int maxTurnAttempts, int maxSteps, Duration toolTimeout, Duration approvalTimeout,
       Duration idleTimeout) {}
 
   // ---------------------------------------------------------------- commands
 
   public sealed interface Command {}
 
+  /**
+   * A command a user sends about their session, naming them: the session answers it for its owner
+   * only, and anyone else gets the same "not found" as for no session (never "forbidden").
+   */
+  public sealed interface FromUser<R> extends Command {
+    String userId();
+
+    ActorRef<StatusReply<R>> replyTo();
+  }
+
   public record Create(
       String userId, String projectId, String title, String agentType, ActorRef<StatusReply<Summary>> replyTo)
       implements Command, JsonSerializable {}
 
-  public record GetSummary(String userId, ActorRef<StatusReply<Summary>> replyTo) implements Command, JsonSerializable {}
-
-  public record GetHistory(String userId, ActorRef<StatusReply<History>> replyTo) implements Command, JsonSerializable {}
-
+  public record GetSummary(String userId, ActorRef<StatusReply<Summary>> replyTo) implements FromUser<Summary>, JsonSerializable {}
+  public record GetHistory(String userId, ActorRef<StatusReply<History>> replyTo) implements FromUser<History>, JsonSerializable {}
   public record GetPendingApprovals(String userId, ActorRef<StatusReply<PendingApprovals>> replyTo)
-      implements Command, JsonSerializable {}
+      implements FromUser<PendingApprovals>, JsonSerializable {}
 
   /** A user message; {@code operationId} (optional) makes a retry harmless. */
   public record PostUserMessage(
       String userId, String content, String agentType, String operationId, ActorRef<StatusReply<Accepted>> replyTo)
-      implements Command, JsonSerializable {}
+      implements FromUser<Accepted>, JsonSerializable {}
 
   public record SwitchAgent(String userId, String agentType, String reason, ActorRef<StatusReply<Done>> replyTo)
-      implements Command, JsonSerializable {}
+      implements FromUser<Done>, JsonSerializable {}
 
   /**
    * The IDE's answer to a tool call: {@code resultJson} (a JSON object) or {@code error}. For a call
@@ -116,22 +121,14 @@ public final class Session
    */
   public record RecordToolResult(
       String userId, String callId, String resultJson, String error, String operationId, ActorRef<StatusReply<Done>> replyTo)
-      implements Command, JsonSerializable {
-    public RecordToolResult(String userId, String callId, String resultJson, String error, ActorRef<StatusReply<Done>> replyTo) {
-      this(userId, callId, resultJson, error, null, replyTo);
-    }
-  }
+      implements FromUser<Done>, JsonSerializable {}
 
   /** A human's decision on a waiting call: approve, edit (approve with {@code modifiedArgumentsJson}) or reject. */
   public record Decide(
-      String userId,
-      String callId,
-      String decision,
-      String modifiedArgumentsJson,
-      String feedback,
-      String operationId,
+      String userId, String callId, String decision, String modifiedArgumentsJson, String feedback, String operationId,
       ActorRef<StatusReply<Decision>> replyTo)
-      implements Command, JsonSerializable {
+      implements FromUser<Decision>, JsonSerializable {
+    /** Without an operation id (the REST route's decision until it passes one). */
     public Decide(
         String userId, String callId, String decision, String modifiedArgumentsJson, String feedback, ActorRef<StatusReply<Decision>> replyTo) {
       this(userId, callId, decision, modifiedArgumentsJson, feedback, null, replyTo);
@@ -141,21 +138,17 @@ public final class Session
   /** From the deadline sweeper (any node) or the entity's own timer: expire the approval if its deadline passed. */
   public record ExpireApproval(String callId) implements Command, JsonSerializable {}
 
-  public record CancelTurn(String userId, String operationId, ActorRef<StatusReply<Done>> replyTo) implements Command, JsonSerializable {
-    public CancelTurn(String userId, ActorRef<StatusReply<Done>> replyTo) {
-      this(userId, null, replyTo);
-    }
-  }
+  public record CancelTurn(String userId, String operationId, ActorRef<StatusReply<Done>> replyTo) implements FromUser<Done>, JsonSerializable {}
 
   /** A blank title is refused as an empty one would be for a message; the title is stripped. */
-  public record Rename(String userId, String title, ActorRef<StatusReply<Summary>> replyTo) implements Command, JsonSerializable {}
+  public record Rename(String userId, String title, ActorRef<StatusReply<Summary>> replyTo) implements FromUser<Summary>, JsonSerializable {}
 
   /**
    * Archiving stops new work in the session (messages, agent switches), not the turn already
    * accepted; the session stays readable. Archiving twice is archiving once. A project's deletion
    * archives its sessions in the name of their owner, who owns the project.
    */
-  public record Archive(String userId, ActorRef<StatusReply<Summary>> replyTo) implements Command, JsonSerializable {}
+  public record Archive(String userId, ActorRef<StatusReply<Summary>> replyTo) implements FromUser<Summary>, JsonSerializable {}
 
   /**
    * From the wake-up sweeper: the session may have something due (a deadline, a timeout) and no one
@@ -178,17 +171,12 @@ public final class Session
     INSTANCE
   }
 
-  // Messages the entity sends itself; they never leave the node.
+  // Messages the entity sends itself (from its model stream, recovery, timers, journal reads); they never leave the node.
   record ModelStreamStarted(String turnId, ActorRef<ModelAck> ackTo) implements Command, NoSerializationVerificationNeeded {}
-
   record ModelOutput(String turnId, LlmEvent event, ActorRef<ModelAck> ackTo) implements Command, NoSerializationVerificationNeeded {}
-
   record ModelStreamEnded(String turnId) implements Command, NoSerializationVerificationNeeded {}
-
   record ModelStreamFailed(String turnId, String error) implements Command, NoSerializationVerificationNeeded {}
-
   record InterruptedTurnFound(String turnId) implements Command, NoSerializationVerificationNeeded {}
-
   record ToolCallTimedOut(String callId) implements Command, NoSerializationVerificationNeeded {}
 
   /** Nothing arrived for a while: passivate if no turn runs and no one follows the session. */
@@ -197,23 +185,14 @@ public final class Session
   }
 
   record SubscriberGone(ActorRef<SessionUpdate> subscriber) implements Command, NoSerializationVerificationNeeded {}
-
   record CatchUpLoaded(ActorRef<SessionUpdate> subscriber, int generation, List<SessionUpdate> updates)
       implements Command, NoSerializationVerificationNeeded {}
 
   // ---------------------------------------------------------------- replies
 
   public record Summary(
-      String sessionId,
-      String ownerId,
-      String projectId,
-      String title,
-      int messageCount,
-      Instant createdAt,
-      Instant lastActivity,
-      boolean active,
-      String currentAgent,
-      long lastSeq)
+      String sessionId, String ownerId, String projectId, String title, int messageCount, Instant createdAt, Instant lastActivity,
+      boolean active, String currentAgent, long lastSeq)
       implements JsonSerializable {}
 
   public record History(String sessionId, List<SessionState.ChatMessage> messages, Instant lastActivity, String currentAgent)
@@ -275,16 +254,14 @@ public final class Session
 
   public record AssistantReplied(String turnId, String content, Usage usage, Instant at) implements Event {}
 
+  // how a turn ends
   public record TurnCompleted(String turnId, Instant at) implements Event {}
-
   public record TurnFailed(String turnId, String error, Instant at) implements Event {}
-
   public record TurnCancelled(String turnId, String operationId, Instant at) implements Event {}
 
   public record AgentSwitched(String fromAgent, String toAgent, String reason, Instant at) implements Event {}
 
   public record SessionRenamed(String title, Instant at) implements Event {}
-
   public record SessionArchived(Instant at) implements Event {}
 
   // ---------------------------------------------------------------- behavior
@@ -326,12 +303,7 @@ public final class Session
   private final ActorRef<ClusterSharding.ShardCommand> shard;
 
   private Session(
-      ActorContext<Command> context,
-      TimerScheduler<Command> timers,
-      String sessionId,
-      LlmClient llm,
-      Settings settings,
-      Clock clock,
+      ActorContext<Command> context, TimerScheduler<Command> timers, String sessionId, LlmClient llm, Settings settings, Clock clock,
       ActorRef<ClusterSharding.ShardCommand> shard) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), sessionId),
@@ -391,16 +363,7 @@ public final class Session
         newCommandHandlerWithReplyBuilder().forState(state -> !state.isCreated());
     unborn
         .onCommand(Create.class, this::onCreate)
-        .onCommand(GetSummary.class, cmd -> notFound(cmd.replyTo()))
-        .onCommand(GetHistory.class, cmd -> notFound(cmd.replyTo()))
-        .onCommand(GetPendingApprovals.class, cmd -> notFound(cmd.replyTo()))
-        .onCommand(PostUserMessage.class, cmd -> notFound(cmd.replyTo()))
-        .onCommand(SwitchAgent.class, cmd -> notFound(cmd.replyTo()))
-        .onCommand(RecordToolResult.class, cmd -> notFound(cmd.replyTo()))
-        .onCommand(Decide.class, cmd -> notFound(cmd.replyTo()))
-        .onCommand(CancelTurn.class, cmd -> notFound(cmd.replyTo()))
-        .onCommand(Rename.class, cmd -> notFound(cmd.replyTo()))
-        .onCommand(Archive.class, cmd -> notFound(cmd.replyTo()))
+        .onCommand(FromUser.class, cmd -> notFound(cmd))
         .onCommand(Subscribe.class, cmd -> then(() -> subscriptions.refuse(cmd.subscriber())))
         .onCommand(Idle.class, this::onIdle)
         .onAnyCommand(cmd -> Effect().noReply());
@@ -409,33 +372,31 @@ public final class Session
     CommandHandlerWithReplyBuilderByState<Command, Event, SessionState, SessionState> archived =
         newCommandHandlerWithReplyBuilder().forState(SessionState::archived);
     archived
-        .onCommand(PostUserMessage.class, (state, cmd) -> owned(state, cmd.userId(), cmd.replyTo(), SessionError.ARCHIVED))
-        .onCommand(SwitchAgent.class, (state, cmd) -> owned(state, cmd.userId(), cmd.replyTo(), SessionError.ARCHIVED))
-        .onCommand(Archive.class, (state, cmd) -> owned(state, cmd.userId(), cmd.replyTo(), () -> state.summary()));
+        .onCommand(PostUserMessage.class, owner((state, cmd) -> refuse(cmd, SessionError.ARCHIVED)))
+        .onCommand(SwitchAgent.class, owner((state, cmd) -> refuse(cmd, SessionError.ARCHIVED)))
+        .onCommand(Archive.class, owner((state, cmd) -> answer(cmd, state.summary())));
 
     CommandHandlerWithReplyBuilderByState<Command, Event, SessionState, SessionState> created =
         newCommandHandlerWithReplyBuilder().forState(SessionState::isCreated);
     created
         .onCommand(Create.class, cmd -> Effect().reply(cmd.replyTo(), SessionError.ALREADY_EXISTS.reply()))
-        .onCommand(GetSummary.class, (state, cmd) -> owned(state, cmd.userId(), cmd.replyTo(), () -> state.summary()))
-        .onCommand(GetHistory.class, (state, cmd) -> owned(state, cmd.userId(), cmd.replyTo(),
-            () -> new History(sessionId, state.messages(), state.lastActivity(), state.currentAgent())))
-        .onCommand(GetPendingApprovals.class, (state, cmd) -> owned(state, cmd.userId(), cmd.replyTo(),
-            () -> new PendingApprovals(sessionId, state.approvals().stream().filter(SessionState.Approval::isPending).toList())))
-        .onCommand(PostUserMessage.class, this::onPostUserMessage)
-        .onCommand(SwitchAgent.class, this::onSwitchAgent)
-        .onCommand(RecordToolResult.class, this::onRecordToolResult)
-        .onCommand(Decide.class, this::onDecide)
+        .onCommand(GetSummary.class, owner((state, cmd) -> answer(cmd, state.summary())))
+        .onCommand(GetHistory.class, owner((state, cmd) ->
+            answer(cmd, new History(sessionId, state.messages(), state.lastActivity(), state.currentAgent()))))
+        .onCommand(GetPendingApprovals.class, owner((state, cmd) ->
+            answer(cmd, new PendingApprovals(sessionId, state.approvals().stream().filter(SessionState.Approval::isPending).toList()))))
+        .onCommand(PostUserMessage.class, owner(this::onPostUserMessage))
+        .onCommand(SwitchAgent.class, owner((state, cmd) -> decided(Conversation.agentSwitch(state, cmd, now()), state, cmd, s -> Done.getInstance())))
+        .onCommand(RecordToolResult.class, owner(this::onRecordToolResult))
+        .onCommand(Decide.class, owner(this::onDecide))
         .onCommand(ExpireApproval.class, (state, cmd) -> persist(turns.continueOrStop(state, timers.expire(state, cmd))).thenNoReply())
         .onCommand(ToolCallTimedOut.class, (state, cmd) -> persist(turns.continueOrStop(state, timers.timeOut(state, cmd))).thenNoReply())
         // what is overdue is settled now; a model call lost with its node was found by the recovery this message caused
         .onCommand(Wake.class, (state, cmd) -> then(() -> timers.settleOverdue(state, context.getSelf())))
         .onCommand(Idle.class, this::onIdle)
-        .onCommand(CancelTurn.class, this::onCancelTurn)
-        .onCommand(Rename.class, this::onRename)
-        .onCommand(Archive.class, (state, cmd) -> state.isOwnedBy(cmd.userId())
-            ? Effect().persist(new SessionArchived(now())).thenReply(cmd.replyTo(), newState -> StatusReply.success(newState.summary()))
-            : notFound(cmd.replyTo()))
+        .onCommand(CancelTurn.class, owner(this::onCancelTurn))
+        .onCommand(Rename.class, owner((state, cmd) -> decided(Conversation.rename(state, cmd, now()), state, cmd, SessionState::summary)))
+        .onCommand(Archive.class, owner((state, cmd) -> decided(Outcome.of(new SessionArchived(now())), state, cmd, SessionState::summary)))
         .onCommand(Subscribe.class, (state, cmd) -> then(() -> {
           if (state.isOwnedBy(cmd.userId())) subscriptions.subscribe(state, cmd.afterSeq(), cmd.subscriber(), turns.deltasSoFar());
           else subscriptions.refuse(cmd.subscriber());
@@ -463,77 +424,41 @@ public final class Session
   }
 
   private ReplyEffect<Event, SessionState> onPostUserMessage(SessionState state, PostUserMessage cmd) {
-    if (!state.isOwnedBy(cmd.userId())) return notFound(cmd.replyTo());
     Optional<SessionState.RecentOperation> seen = state.recentOperation(cmd.operationId());
-    if (seen.isPresent()) {
-      return Effect()
-          .reply(cmd.replyTo(), StatusReply.success(new Accepted(seen.get().seq(), cmd.operationId(), cmd.content(), true)));
-    }
-    if (cmd.content() == null || cmd.content().isBlank()) return Effect().reply(cmd.replyTo(), SessionError.EMPTY_MESSAGE.reply());
-    List<Event> events = new ArrayList<>();
-    if (cmd.agentType() != null) {
-      Optional<AgentProfile> agent = AgentProfile.ofType(cmd.agentType());
-      if (agent.isEmpty()) return Effect().reply(cmd.replyTo(), SessionError.UNKNOWN_AGENT.reply());
-      if (!agent.get().type().equals(state.currentAgent())) {
-        events.add(new AgentSwitched(state.currentAgent(), agent.get().type(), "requested with the message", now()));
-      }
-    }
-    events.add(new UserMessageAccepted(cmd.operationId(), cmd.content(), now()));
-    long acceptedSeq = state.lastSeq() + events.size();
+    if (seen.isPresent()) return answer(cmd, new Accepted(seen.get().seq(), cmd.operationId(), cmd.content(), true));
+    Outcome accepted = Conversation.message(state, cmd, now());
+    long acceptedSeq = state.lastSeq() + accepted.events().size();
     // a message that arrives while a turn runs (or waits for tools or a human) is queued behind it
-    turns.startFor(state).ifPresent(events::add);
-    return persist(events)
-        .thenReply(cmd.replyTo(), newState -> StatusReply.success(new Accepted(acceptedSeq, cmd.operationId(), cmd.content(), false)));
-  }
-
-  private ReplyEffect<Event, SessionState> onSwitchAgent(SessionState state, SwitchAgent cmd) {
-    if (!state.isOwnedBy(cmd.userId())) return notFound(cmd.replyTo());
-    Optional<AgentProfile> agent = AgentProfile.ofType(cmd.agentType());
-    if (agent.isEmpty()) return Effect().reply(cmd.replyTo(), SessionError.UNKNOWN_AGENT.reply());
-    if (agent.get().type().equals(state.currentAgent())) return Effect().reply(cmd.replyTo(), StatusReply.ack());
-    return persist(List.of(new AgentSwitched(state.currentAgent(), agent.get().type(), cmd.reason(), now())))
-        .thenReply(cmd.replyTo(), newState -> StatusReply.ack());
+    Outcome withTurn = accepted.then(events -> {
+      turns.startFor(state).ifPresent(events::add);
+      return events;
+    });
+    return decided(withTurn, state, cmd, s -> new Accepted(acceptedSeq, cmd.operationId(), cmd.content(), false));
   }
 
   /** Cancelling stops the model call, rejects the turn's waiting approvals, and ends the turn. */
   private ReplyEffect<Event, SessionState> onCancelTurn(SessionState state, CancelTurn cmd) {
-    if (!state.isOwnedBy(cmd.userId())) return notFound(cmd.replyTo());
-    if (state.recentOperation(cmd.operationId()).isPresent()) return Effect().reply(cmd.replyTo(), StatusReply.ack());
-    if (!state.hasRunningTurn()) return Effect().reply(cmd.replyTo(), SessionError.NO_RUNNING_TURN.reply());
+    if (state.recentOperation(cmd.operationId()).isPresent()) return answer(cmd, Done.getInstance());
+    if (!state.hasRunningTurn()) return refuse(cmd, SessionError.NO_RUNNING_TURN);
     return persist(turns.cancelTurn(state, cmd.operationId())).thenReply(cmd.replyTo(), s -> StatusReply.ack());
-  }
-
-  private ReplyEffect<Event, SessionState> onRename(SessionState state, Rename cmd) {
-    if (!state.isOwnedBy(cmd.userId())) return notFound(cmd.replyTo());
-    if (cmd.title() == null || cmd.title().isBlank()) return Effect().reply(cmd.replyTo(), SessionError.EMPTY_TITLE.reply());
-    if (cmd.title().strip().equals(state.title())) return Effect().reply(cmd.replyTo(), StatusReply.success(state.summary()));
-    return Effect().persist(new SessionRenamed(cmd.title().strip(), now()))
-        .thenReply(cmd.replyTo(), newState -> StatusReply.success(newState.summary()));
   }
 
   // ---------------------------------------------------------------- tool calls and approvals
 
   /** A retry of an answer already recorded (the same operation id) is acknowledged again, and changes nothing. */
   private ReplyEffect<Event, SessionState> onRecordToolResult(SessionState state, RecordToolResult cmd) {
-    if (!state.isOwnedBy(cmd.userId())) return notFound(cmd.replyTo());
-    if (state.recentOperation(cmd.operationId()).isPresent()) return Effect().reply(cmd.replyTo(), StatusReply.ack());
-    return answer(state, ToolCallAnswers.result(state, cmd, now()), cmd.replyTo(), Done.getInstance());
+    if (state.recentOperation(cmd.operationId()).isPresent()) return answer(cmd, Done.getInstance());
+    return decided(ToolCallAnswers.result(state, cmd, now()).then(events -> turns.continueOrStop(state, events)), state, cmd, s -> Done.getInstance());
   }
 
   /** A retry of a decision already recorded is answered with the decision that was recorded. */
   private ReplyEffect<Event, SessionState> onDecide(SessionState state, Decide cmd) {
-    if (!state.isOwnedBy(cmd.userId())) return notFound(cmd.replyTo());
     if (state.recentOperation(cmd.operationId()).isPresent()) {
       String decided = state.approval(cmd.callId()).map(a -> a.status().word()).orElse(cmd.decision());
-      return Effect().reply(cmd.replyTo(), StatusReply.success(new Decision(cmd.callId(), decided)));
+      return answer(cmd, new Decision(cmd.callId(), decided));
     }
-    return answer(state, ToolCallAnswers.decision(state, cmd, now()), cmd.replyTo(), new Decision(cmd.callId(), cmd.decision()));
-  }
-
-  private <T> ReplyEffect<Event, SessionState> answer(
-      SessionState state, ToolCallAnswers.Outcome outcome, ActorRef<StatusReply<T>> replyTo, T reply) {
-    if (outcome.refusal() != null) return Effect().reply(replyTo, outcome.refusal().reply());
-    return persist(turns.continueOrStop(state, outcome.events())).thenReply(replyTo, s -> StatusReply.success(reply));
+    return decided(ToolCallAnswers.decision(state, cmd, now()).then(events -> turns.continueOrStop(state, events)), state, cmd,
+        s -> new Decision(cmd.callId(), cmd.decision()));
   }
 
   private ReplyEffect<Event, SessionState> onIdle(SessionState state, Idle cmd) {
@@ -556,16 +481,25 @@ public final class Session
     });
   }
 
-  /** The reply for the owner; for anyone else the same "not found" as for no session. */
-  private <T> ReplyEffect<Event, SessionState> owned(
-      SessionState state, String userId, ActorRef<StatusReply<T>> replyTo, java.util.function.Supplier<T> answer) {
-    if (!state.isOwnedBy(userId)) return notFound(replyTo);
-    return Effect().reply(replyTo, StatusReply.success(answer.get()));
+  /** Refuses the command, or persists what it came to and answers with {@code reply} of the state after it. */
+  private <T> ReplyEffect<Event, SessionState> decided(Outcome outcome, SessionState state, FromUser<T> cmd, Function<SessionState, T> reply) {
+    if (outcome.refusal() != null) return refuse(cmd, outcome.refusal());
+    if (outcome.events().isEmpty()) return answer(cmd, reply.apply(state));
+    return persist(outcome.events()).thenReply(cmd.replyTo(), newState -> StatusReply.success(reply.apply(newState)));
   }
 
-  /** The refusal for the owner; for anyone else "not found". */
-  private <T> ReplyEffect<Event, SessionState> owned(SessionState state, String userId, ActorRef<StatusReply<T>> replyTo, SessionError refusal) {
-    return Effect().reply(replyTo, (state.isOwnedBy(userId) ? refusal : SessionError.NOT_FOUND).reply());
+  /** {@code handler} for the session's owner; for anyone else the same "not found" as for no session. */
+  private <C extends FromUser<?>> BiFunction<SessionState, C, ReplyEffect<Event, SessionState>> owner(
+      BiFunction<SessionState, C, ReplyEffect<Event, SessionState>> handler) {
+    return (state, cmd) -> state.isOwnedBy(cmd.userId()) ? handler.apply(state, cmd) : notFound(cmd);
+  }
+
+  private <T> ReplyEffect<Event, SessionState> answer(FromUser<T> cmd, T reply) {
+    return Effect().reply(cmd.replyTo(), StatusReply.success(reply));
+  }
+
+  private <T> ReplyEffect<Event, SessionState> refuse(FromUser<T> cmd, SessionError error) {
+    return Effect().reply(cmd.replyTo(), error.reply());
   }
 
   /** For what only this node's memory takes in: subscribers, the model's stream, timers. */
@@ -574,8 +508,8 @@ public final class Session
     return Effect().noReply();
   }
 
-  private <T> ReplyEffect<Event, SessionState> notFound(ActorRef<StatusReply<T>> replyTo) {
-    return Effect().reply(replyTo, SessionError.NOT_FOUND.reply());
+  private ReplyEffect<Event, SessionState> notFound(FromUser<?> cmd) {
+    return refuse(cmd, SessionError.NOT_FOUND);
   }
 
   private Instant now() {

@@ -17,17 +17,6 @@ final class ToolCallAnswers {
 
   private ToolCallAnswers() {}
 
-  /** The events that answer the call, or why the session refuses the answer (then {@code events} is empty). */
-  record Outcome(SessionError refusal, List<Event> events) {
-    static Outcome refused(SessionError refusal) {
-      return new Outcome(refusal, List.of());
-    }
-
-    static Outcome of(Event... events) {
-      return new Outcome(null, List.of(events));
-    }
-  }
-
   static Outcome result(SessionState state, Session.RecordToolResult cmd, Instant now) {
     Optional<SessionState.PendingCall> pending = state.pendingCall(cmd.callId());
     if (pending.isEmpty()) return Outcome.refused(unknownOrAnswered(state, cmd.callId()));

@@ -55,7 +55,7 @@ final class SessionFixture {
   }
 
   StatusReply<Done> toolResult(String callId, String resultJson, String error) {
-    return session.<StatusReply<Done>>runCommand(r -> new Session.RecordToolResult(OWNER, callId, resultJson, error, r)).reply();
+    return session.<StatusReply<Done>>runCommand(r -> new Session.RecordToolResult(OWNER, callId, resultJson, error, null, r)).reply();
   }
 
   StatusReply<Session.Decision> decide(String callId, String decision, String modifiedArgumentsJson, String feedback) {

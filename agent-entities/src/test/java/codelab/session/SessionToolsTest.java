@@ -163,7 +163,7 @@ class SessionToolsTest {
     s.post("something else", "queued");
     client.expectMessageClass(SessionUpdate.MessageAccepted.class);
 
-    StatusReply<Done> cancelled = s.session.<StatusReply<Done>>runCommand(r -> new Session.CancelTurn(SessionFixture.OWNER, r)).reply();
+    StatusReply<Done> cancelled = s.session.<StatusReply<Done>>runCommand(r -> new Session.CancelTurn(SessionFixture.OWNER, null, r)).reply();
     assertTrue(cancelled.isSuccess());
     SessionUpdate.ApprovalResolved resolved = client.expectMessageClass(SessionUpdate.ApprovalResolved.class);
     assertEquals("reject", resolved.decision());
@@ -223,9 +223,9 @@ class SessionToolsTest {
     assertEquals(SessionError.CALL_NOT_FOUND.message(), s.toolResult("nope", "{}", null).getError().getMessage());
     assertEquals(SessionError.CALL_NOT_FOUND.message(), s.decide("nope", "approve", null, null).getError().getMessage());
     assertEquals(SessionError.INVALID_DECISION.message(), s.decide("nope", "maybe", null, null).getError().getMessage());
-    var stranger = s.session.<StatusReply<Done>>runCommand(r -> new Session.RecordToolResult("intruder", "x", "{}", null, r));
+    var stranger = s.session.<StatusReply<Done>>runCommand(r -> new Session.RecordToolResult("intruder", "x", "{}", null, null, r));
     assertEquals(SessionError.NOT_FOUND.message(), stranger.reply().getError().getMessage());
-    var noTurn = s.session.<StatusReply<Done>>runCommand(r -> new Session.CancelTurn(SessionFixture.OWNER, r));
+    var noTurn = s.session.<StatusReply<Done>>runCommand(r -> new Session.CancelTurn(SessionFixture.OWNER, null, r));
     assertEquals(SessionError.NO_RUNNING_TURN.message(), noTurn.reply().getError().getMessage());
   }
 }

@@ -372,7 +372,9 @@ public final class Session
     CommandHandlerWithReplyBuilderByState<Command, Event, SessionState, SessionState> archived =
         newCommandHandlerWithReplyBuilder().forState(SessionState::archived);
     archived
-        .onCommand(PostUserMessage.class, owner((state, cmd) -> refuse(cmd, SessionError.ARCHIVED)))
+        // a retry of a message accepted before the archiving is still answered as the first time
+        .onCommand(PostUserMessage.class, owner((state, cmd) ->
+            state.recentOperation(cmd.operationId()).isPresent() ? onPostUserMessage(state, cmd) : refuse(cmd, SessionError.ARCHIVED)))
         .onCommand(SwitchAgent.class, owner((state, cmd) -> refuse(cmd, SessionError.ARCHIVED)))
         .onCommand(Archive.class, owner((state, cmd) -> answer(cmd, state.summary())));
 

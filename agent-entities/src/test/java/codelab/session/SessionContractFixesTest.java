@@ -114,7 +114,7 @@ class SessionContractFixesTest {
   void anArchivedSessionIsInactiveStaysReadableAndRefusesNewMessages() {
     SessionFixture s = fixture(new FakeModel());
     TestProbe<SessionUpdate> client = s.subscribe(0);
-    s.post("hello", null);
+    long helloSeq = s.post("hello", "op-hello").seq();
     untilTurnCompleted(client);
 
     var stranger = s.session.<StatusReply<Session.Summary>>runCommand(r -> new Session.Archive("intruder", r)).reply();
@@ -127,6 +127,9 @@ class SessionContractFixesTest {
 
     var message = s.session.<StatusReply<Session.Accepted>>runCommand(r -> new Session.PostUserMessage(OWNER, "more", null, "op-m", r)).reply();
     assertEquals(SessionError.ARCHIVED.message(), message.getError().getMessage());
+    Session.Accepted retried = s.post("hello", "op-hello");
+    assertTrue(retried.duplicate(), "a retry of a message accepted before the archiving is answered as the first time");
+    assertEquals(helloSeq, retried.seq());
     var switched = s.session.<StatusReply<Done>>runCommand(r -> new Session.SwitchAgent(OWNER, "ask", null, r)).reply();
     assertEquals(SessionError.ARCHIVED.message(), switched.getError().getMessage());
     var otherUser = s.session.<StatusReply<Session.Accepted>>runCommand(r -> new Session.PostUserMessage("intruder", "x", null, null, r)).reply();

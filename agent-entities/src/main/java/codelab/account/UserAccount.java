@@ -39,7 +39,11 @@ public final class UserAccount
   /** Security events kept in the state for the user's query; the journal keeps them all. */
   static final int RECENT_EVENTS = 200;
 
-  public record LockoutPolicy(int maxFailures, Duration duration) {}
+  public record LockoutPolicy(int maxFailures, Duration duration) {
+    public static LockoutPolicy fromConfig(com.typesafe.config.Config config) {
+      return new LockoutPolicy(config.getInt("codelab.auth.lockout.max-failures"), config.getDuration("codelab.auth.lockout.duration"));
+    }
+  }
 
   /** Who did it and from where: the audit's context of every event. */
   public record Origin(String ip, String userAgent) implements JsonSerializable {}

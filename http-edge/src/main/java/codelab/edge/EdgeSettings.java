@@ -1,5 +1,6 @@
 package codelab.edge;
 
+import com.typesafe.config.Config;
 import java.time.Duration;
 
 /**
@@ -8,4 +9,15 @@ import java.time.Duration;
  * frame a client may send, and how long it waits for an entity.
  */
 public record EdgeSettings(
-    String version, OriginPolicy allowedOrigins, int socketBufferSize, int maxFrameBytes, Duration askTimeout) {}
+    String version, OriginPolicy allowedOrigins, int socketBufferSize, int maxFrameBytes, Duration askTimeout) {
+
+  /** From the edge's configuration ({@code codelab.http-edge} topics in this module's reference.conf). */
+  public static EdgeSettings fromConfig(Config config, String version) {
+    return new EdgeSettings(
+        version,
+        new OriginPolicy(config.getString("codelab.allowed-origins")),
+        config.getInt("codelab.websocket.buffer-size"),
+        config.getInt("codelab.websocket.max-frame-bytes"),
+        config.getDuration("codelab.ask-timeout"));
+  }
+}

@@ -1,19 +1,27 @@
 package codelab.edge;
 
+import codelab.edge.auth.AccessTokenSettings;
 import codelab.edge.auth.AccessTokens;
+import codelab.edge.auth.AuthRoutes;
 import codelab.edge.auth.AuthSettings;
 import codelab.edge.auth.LoggedOutEverywhere;
-import codelab.edge.auth.AuthRoutes;
 import codelab.edge.auth.PasswordHasher;
 import codelab.edge.auth.SigningKeys;
 import codelab.edge.session.ProjectRoutes;
 import codelab.edge.session.SessionRoutes;
 import codelab.edge.session.SessionSocket;
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -43,6 +51,31 @@ public final class HttpEdge extends AllDirectives {
                     new SessionSocket(system, auth.authenticator(), settings, loggedOut).route(),
                     new SessionRoutes(system, auth.authenticator(), settings).routes(),
                     new ProjectRoutes(system, auth.authenticator(), settings).routes()));
+  }
+
+  /**
+   * Builds the edge from its configuration ({@code codelab.http}, {@code codelab.auth}, the WebSocket
+   * and origin settings in this module's reference.conf) and serves it; the binding is unbound by
+   * coordinated shutdown.
+   */
+  public static ServerBinding start(ActorSystem<?> system, String version, Path dataDir, Clock clock, Executor blocking)
+      throws Exception {
+    Config config = system.settings().config();
+    SigningKeys keys = SigningKeys.fromConfig(config, dataDir);
+    HttpEdge edge = new HttpEdge(
+        system,
+        EdgeSettings.fromConfig(config, version),
+        keys,
+        new AccessTokens(keys, AccessTokenSettings.fromConfig(config, clock)),
+        new PasswordHasher(config.getInt("codelab.auth.bcrypt-cost")),
+        blocking,
+        AuthSettings.fromConfig(config, clock));
+    return Http.get(system)
+        .newServerAt(config.getString("codelab.http.host"), config.getInt("codelab.http.port"))
+        .bind(edge.routes())
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS)
+        .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
   }
 
   public Route routes() {

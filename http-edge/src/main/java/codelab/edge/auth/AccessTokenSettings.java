@@ -1,5 +1,6 @@
 package codelab.edge.auth;
 
+import com.typesafe.config.Config;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -20,6 +21,12 @@ public record AccessTokenSettings(String issuer, String audience, Duration lifet
     if (clockSkew.isNegative()) {
       throw new IllegalArgumentException("clockSkew must not be negative");
     }
+  }
+
+  public static AccessTokenSettings fromConfig(Config config, Clock clock) {
+    Config auth = config.getConfig("codelab.auth");
+    return new AccessTokenSettings(
+        auth.getString("issuer"), auth.getString("audience"), auth.getDuration("access-token-lifetime"), defaults().clockSkew(), clock);
   }
 
   public static AccessTokenSettings defaults() {

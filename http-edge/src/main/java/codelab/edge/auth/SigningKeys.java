@@ -1,9 +1,12 @@
 package codelab.edge.auth;
 
+import com.typesafe.config.Config;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +47,17 @@ public final class SigningKeys {
       keys.add(SigningKey.fromPrivateKey(PrivateKeyFile.read(file)));
     }
     return of(keys);
+  }
+
+  /** The PEM files of {@code codelab.auth.signing-key-files}, or else a key generated into the data directory. */
+  public static SigningKeys fromConfig(Config config, Path dataDir) {
+    String files = config.getString("codelab.auth.signing-key-files").trim();
+    try {
+      if (files.isEmpty()) return loadOrGenerate(dataDir);
+      return fromPemFiles(Arrays.stream(files.split(",")).map(String::trim).map(Path::of).toList());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the JWT signing keys: " + e.getMessage(), e);
+    }
   }
 
   /**

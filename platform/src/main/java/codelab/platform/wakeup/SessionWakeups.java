@@ -1,6 +1,8 @@
 package codelab.platform.wakeup;
 
+import codelab.platform.Database;
 import codelab.session.Session;
+import com.typesafe.config.Config;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Clock;
@@ -36,14 +38,23 @@ public final class SessionWakeups {
 
   private SessionWakeups() {}
 
-  public record Settings(Duration toolTimeout, Duration turnCheck, Duration sweepInterval, Duration retryAfter) {}
+  public record Settings(Duration toolTimeout, Duration turnCheck, Duration sweepInterval, Duration retryAfter) {
+    static Settings fromConfig(Config config) {
+      Config wakeups = config.getConfig("codelab.wakeups");
+      return new Settings(
+          config.getDuration("codelab.session.tool-timeout"),
+          wakeups.getDuration("turn-check"),
+          wakeups.getDuration("sweep-interval"),
+          wakeups.getDuration("retry-after"));
+    }
+  }
 
-  public static void init(
-      ActorSystem<?> system, String jdbcUrl, String user, String password, Executor blocking, Clock clock, Settings settings) {
+  public static void init(ActorSystem<?> system, Database database, Executor blocking, Clock clock) {
+    Settings settings = Settings.fromConfig(system.settings().config());
     HikariConfig pool = new HikariConfig();
-    pool.setJdbcUrl(jdbcUrl);
-    pool.setUsername(user);
-    pool.setPassword(password);
+    pool.setJdbcUrl(database.url());
+    pool.setUsername(database.user());
+    pool.setPassword(database.password());
     pool.setMaximumPoolSize(4);
     pool.setPoolName("session-wakeups");
     HikariDataSource dataSource = new HikariDataSource(pool);

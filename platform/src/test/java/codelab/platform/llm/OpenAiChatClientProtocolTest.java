@@ -221,7 +221,11 @@ class OpenAiChatClientProtocolTest {
   void answersInARowShareOneConnection() throws Exception {
     try (StubServer server = StubServer.start(testKit.system(), (req, body) -> CompletableFuture.completedFuture(
         HttpResponse.create().withEntity(StubServer.events(List.of(Chunks.content("Hi"), Chunks.finish("stop"), Chunks.DONE)))))) {
-      OpenAiChatClient client = client(server.baseUrl(), null);
+      // One connection slot: an answer ends at [DONE] while its body is still being drained, so with
+      // more slots the next call may legitimately open a second connection. With one, it waits for the
+      // slot, and only a connection that was closed (the body cancelled) makes the pool connect again.
+      OpenAiChatClient client = new OpenAiChatClient(testKit.system(), new OpenAiSettings(
+          server.baseUrl(), null, "gpt-test", Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5), 1));
       for (int turn = 0; turn < 3; turn++) {
         List<LlmEvent> events = client.stream(new LlmRequest(List.of(LlmMessage.user("hi")), List.of()))
             .runWith(Sink.seq(), testKit.system())

@@ -81,7 +81,21 @@ public final class Session
    */
   public record Settings(
       String readJournalPluginId, int snapshotEvery, int maxTurnAttempts, int maxSteps, Duration toolTimeout, Duration approvalTimeout,
-      Duration idleTimeout) {}
+      Duration idleTimeout) {
+
+    /** From {@code codelab.session} (this module's reference.conf). */
+    public static Settings fromConfig(com.typesafe.config.Config config) {
+      com.typesafe.config.Config session = config.getConfig("codelab.session");
+      return new Settings(
+          session.getString("read-journal"),
+          session.getInt("snapshot-every"),
+          session.getInt("max-turn-attempts"),
+          session.getInt("max-steps"),
+          session.getDuration("tool-timeout"),
+          session.getDuration("approval-timeout"),
+          session.getDuration("idle-timeout"));
+    }
+  }
 
   // ---------------------------------------------------------------- commands
 

@@ -16,12 +16,12 @@ final class ModelContext {
 
   private ModelContext() {}
 
-  static List<LlmMessage> of(AgentProfile agent, List<Session.State.ChatMessage> messages) {
+  static List<LlmMessage> of(AgentProfile agent, List<SessionState.ChatMessage> messages) {
     Map<String, String> providerIds = new HashMap<>();
     List<LlmMessage> context = new ArrayList<>(messages.size() + 1);
     context.add(LlmMessage.system(agent.systemPrompt()));
-    for (Session.State.ChatMessage message : messages) {
-      if (message.role().equals("tool")) {
+    for (SessionState.ChatMessage message : messages) {
+      if (message.role() == MessageRole.TOOL) {
         String providerId = providerIds.getOrDefault(message.toolCallId(), message.toolCallId());
         context.add(new LlmMessage("tool", message.content(), List.of(), providerId));
       } else if (!message.toolCalls().isEmpty()) {
@@ -33,7 +33,7 @@ final class ModelContext {
         }
         context.add(new LlmMessage("assistant", message.content(), calls, null));
       } else {
-        context.add(new LlmMessage(message.role(), message.content(), List.of(), null));
+        context.add(new LlmMessage(message.role().word(), message.content(), List.of(), null));
       }
     }
     return context;

@@ -90,7 +90,7 @@ public sealed interface SessionUpdate extends JsonSerializable {
     } else if (event instanceof Session.ApprovalRequested e) {
       return Optional.of(new ApprovalRequired(seq, e.callId(), e.toolName(), e.argumentsJson(), e.reason(), e.deadline(), false));
     } else if (event instanceof Session.ApprovalResolved e) {
-      return Optional.of(new ApprovalResolved(seq, e.callId(), e.decision(), e.argumentsJson(), e.feedback()));
+      return Optional.of(new ApprovalResolved(seq, e.callId(), e.decision().word(), e.argumentsJson(), e.feedback()));
     } else if (event instanceof Session.ToolCallReleased e) {
       return Optional.of(new ToolCallRequested(seq, e.turnId(), e.callId(), e.toolName(), e.argumentsJson(), false, false));
     } else if (event instanceof Session.ToolResultRecorded e) {

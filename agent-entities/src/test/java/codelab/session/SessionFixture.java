@@ -34,7 +34,7 @@ final class SessionFixture {
   }
 
   final FakeModel model;
-  final EventSourcedBehaviorTestKit<Session.Command, Session.Event, Session.State> session;
+  final EventSourcedBehaviorTestKit<Session.Command, Session.Event, SessionState> session;
 
   SessionFixture(FakeModel model, Session.Settings settings, String agentType) {
     this.model = model;
@@ -55,7 +55,7 @@ final class SessionFixture {
   }
 
   StatusReply<Done> toolResult(String callId, String resultJson, String error) {
-    return session.<StatusReply<Done>>runCommand(r -> new Session.RecordToolResult(OWNER, callId, resultJson, error, r)).reply();
+    return session.<StatusReply<Done>>runCommand(r -> new Session.RecordToolResult(OWNER, callId, resultJson, error, null, r)).reply();
   }
 
   StatusReply<Session.Decision> decide(String callId, String decision, String modifiedArgumentsJson, String feedback) {

@@ -33,7 +33,7 @@ class SessionTest {
   private static final String OWNER = SessionFixture.OWNER;
 
   private FakeModel model;
-  private EventSourcedBehaviorTestKit<Session.Command, Session.Event, Session.State> session;
+  private EventSourcedBehaviorTestKit<Session.Command, Session.Event, SessionState> session;
   private SessionFixture fixture;
 
   @BeforeEach
@@ -62,8 +62,8 @@ class SessionTest {
     assertEquals(new Session.Usage(7, 2), message.usage());
     assertEquals(new SessionUpdate.TurnCompleted(5, first.turnId()), client.receiveMessage());
 
-    Session.State state = session.getState();
-    assertEquals(List.of("user", "assistant"), state.messages().stream().map(Session.State.ChatMessage::role).toList());
+    SessionState state = session.getState();
+    assertEquals(List.of("user", "assistant"), state.messages().stream().map(m -> m.role().word()).toList());
     assertNull(state.turn());
     assertEquals(5, state.lastSeq());
     // the model saw the agent's system prompt, then the user's message
@@ -113,7 +113,7 @@ class SessionTest {
 
     assertEquals(
         List.of("one", "first", "two", "second"),
-        session.getState().messages().stream().map(Session.State.ChatMessage::content).toList());
+        session.getState().messages().stream().map(SessionState.ChatMessage::content).toList());
     // the second call's context holds the first exchange and the queued message
     assertEquals(List.of("system", "user", "assistant", "user"), model.requests.get(1).messages().stream().map(m -> m.role()).toList());
   }
@@ -149,7 +149,7 @@ class SessionTest {
     assertEquals("Hello there", rerun.content());
     assertEquals(
         List.of("hi", "Hello there"),
-        session.getState().messages().stream().map(Session.State.ChatMessage::content).toList());
+        session.getState().messages().stream().map(SessionState.ChatMessage::content).toList());
   }
 
   @Test
@@ -175,7 +175,7 @@ class SessionTest {
   @Test
   void anotherUsersCommandsSeeNoSession() {
     var summary = session.<StatusReply<Session.Summary>>runCommand(r -> new Session.GetSummary("intruder", r));
-    assertEquals(Session.NOT_FOUND, summary.reply().getError().getMessage());
+    assertEquals(SessionError.NOT_FOUND.message(), summary.reply().getError().getMessage());
     var post = session.<StatusReply<Session.Accepted>>runCommand(
         r -> new Session.PostUserMessage("intruder", "hi", null, null, r));
     assertTrue(post.reply().isError());
@@ -194,7 +194,7 @@ class SessionTest {
     assertEquals(new SessionUpdate.AgentSwitched(2, "coder", "debug", "stack trace"), client.receiveMessage());
     var unknown = session.<StatusReply<org.apache.pekko.Done>>runCommand(
         r -> new Session.SwitchAgent(OWNER, "wizard", null, r));
-    assertEquals(Session.UNKNOWN_AGENT, unknown.reply().getError().getMessage());
+    assertEquals(SessionError.UNKNOWN_AGENT.message(), unknown.reply().getError().getMessage());
     post("why?", null);
     client.expectMessageClass(SessionUpdate.MessageAccepted.class);
     client.expectMessageClass(SessionUpdate.AssistantDelta.class);

@@ -79,7 +79,7 @@ class SessionToolsTest {
     assertEquals(call.callId(), released.callId());
     assertEquals("{\"path\":\"a.txt\",\"content\":\"hi\"}", released.argumentsJson());
 
-    assertEquals(Session.ALREADY_DECIDED, s.decide(call.callId(), "reject", null, null).getError().getMessage());
+    assertEquals(SessionError.ALREADY_DECIDED.message(), s.decide(call.callId(), "reject", null, null).getError().getMessage());
     s.toolResult(call.callId(), "{\"ok\":true}", null);
     untilTurnCompleted(client);
   }
@@ -92,7 +92,7 @@ class SessionToolsTest {
     s.post("write it", null);
     String callId = ((SessionUpdate.ApprovalRequired) until(client, SessionUpdate.ApprovalRequired.class).get(2)).callId();
 
-    assertEquals(Session.ARGUMENTS_REQUIRED, s.decide(callId, "edit", "[1]", null).getError().getMessage());
+    assertEquals(SessionError.ARGUMENTS_REQUIRED.message(), s.decide(callId, "edit", "[1]", null).getError().getMessage());
     s.decide(callId, "edit", "{\"path\":\"b.txt\",\"content\":\"bye\"}", null);
     assertEquals("edit", client.expectMessageClass(SessionUpdate.ApprovalResolved.class).decision());
     assertEquals("{\"path\":\"b.txt\",\"content\":\"bye\"}", client.expectMessageClass(SessionUpdate.ToolCallRequested.class).argumentsJson());
@@ -149,7 +149,7 @@ class SessionToolsTest {
 
     List<SessionUpdate> rest = untilTurnCompleted(client);
     assertEquals("expired", ((SessionUpdate.ApprovalResolved) rest.get(0)).decision());
-    assertEquals(Session.APPROVAL_EXPIRED, s.decide(callId, "approve", null, null).getError().getMessage());
+    assertEquals(SessionError.APPROVAL_EXPIRED.message(), s.decide(callId, "approve", null, null).getError().getMessage());
     assertTrue(model.requests.get(1).messages().get(model.requests.get(1).messages().size() - 1).content().contains("expired"));
   }
 
@@ -163,12 +163,12 @@ class SessionToolsTest {
     s.post("something else", "queued");
     client.expectMessageClass(SessionUpdate.MessageAccepted.class);
 
-    StatusReply<Done> cancelled = s.session.<StatusReply<Done>>runCommand(r -> new Session.CancelTurn(SessionFixture.OWNER, r)).reply();
+    StatusReply<Done> cancelled = s.session.<StatusReply<Done>>runCommand(r -> new Session.CancelTurn(SessionFixture.OWNER, null, r)).reply();
     assertTrue(cancelled.isSuccess());
     SessionUpdate.ApprovalResolved resolved = client.expectMessageClass(SessionUpdate.ApprovalResolved.class);
     assertEquals("reject", resolved.decision());
     client.expectMessageClass(SessionUpdate.TurnCancelled.class);
-    assertEquals(Session.ALREADY_DECIDED, s.decide(callId, "approve", null, null).getError().getMessage());
+    assertEquals(SessionError.ALREADY_DECIDED.message(), s.decide(callId, "approve", null, null).getError().getMessage());
     assertEquals("next", ((SessionUpdate.AssistantMessage) until(client, SessionUpdate.AssistantMessage.class).get(1)).content());
   }
 
@@ -220,12 +220,12 @@ class SessionToolsTest {
   @Test
   void unknownCallsAndStrangersAreRefused() {
     SessionFixture s = fixture(new FakeModel());
-    assertEquals(Session.CALL_NOT_FOUND, s.toolResult("nope", "{}", null).getError().getMessage());
-    assertEquals(Session.CALL_NOT_FOUND, s.decide("nope", "approve", null, null).getError().getMessage());
-    assertEquals(Session.INVALID_DECISION, s.decide("nope", "maybe", null, null).getError().getMessage());
-    var stranger = s.session.<StatusReply<Done>>runCommand(r -> new Session.RecordToolResult("intruder", "x", "{}", null, r));
-    assertEquals(Session.NOT_FOUND, stranger.reply().getError().getMessage());
-    var noTurn = s.session.<StatusReply<Done>>runCommand(r -> new Session.CancelTurn(SessionFixture.OWNER, r));
-    assertEquals(Session.NO_RUNNING_TURN, noTurn.reply().getError().getMessage());
+    assertEquals(SessionError.CALL_NOT_FOUND.message(), s.toolResult("nope", "{}", null).getError().getMessage());
+    assertEquals(SessionError.CALL_NOT_FOUND.message(), s.decide("nope", "approve", null, null).getError().getMessage());
+    assertEquals(SessionError.INVALID_DECISION.message(), s.decide("nope", "maybe", null, null).getError().getMessage());
+    var stranger = s.session.<StatusReply<Done>>runCommand(r -> new Session.RecordToolResult("intruder", "x", "{}", null, null, r));
+    assertEquals(SessionError.NOT_FOUND.message(), stranger.reply().getError().getMessage());
+    var noTurn = s.session.<StatusReply<Done>>runCommand(r -> new Session.CancelTurn(SessionFixture.OWNER, null, r));
+    assertEquals(SessionError.NO_RUNNING_TURN.message(), noTurn.reply().getError().getMessage());
   }
 }

@@ -55,7 +55,7 @@ public final class HttpEdge extends AllDirectives {
     AuthRoutes auth = new AuthRoutes(system, tokens, keys, hasher, blocking, authSettings, loggedOut, settings.askTimeout(), workflows);
     ProjectCreation projectCreation = new ProjectCreation(system, workflows);
     DefaultProject defaultProject = new DefaultProject(projectCreation);
-    SessionArchive archive = SessionArchive.notYetAvailable();
+    SessionArchive archive = new SessionArchive(system, workflows);
     SessionLists sessionLists = new SessionLists(system, workflows, sessionDirectory);
     SessionCreation sessionCreation = new SessionCreation(system, workflows, defaultProject, archive);
     ProjectRoutes.Services projectServices =

@@ -64,7 +64,7 @@ public final class Node {
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("codelab.blocking-dispatcher"));
       Config settings = system.settings().config();
 
-      Session.init(system, ConfiguredModel.start(system), sessionSettings(settings), clock);
+      Session.init(system, ConfiguredModel.start(system), Session.Settings.fromConfig(settings), clock);
       UserAccount.init(system, clock, UserAccount.LockoutPolicy.fromConfig(settings));
       RefreshTokenFamily.init(system, clock);
       User.init(system, clock);
@@ -116,17 +116,5 @@ public final class Node {
   public CompletionStage<Done> stop() {
     system.terminate();
     return system.getWhenTerminated();
-  }
-
-  private static Session.Settings sessionSettings(Config config) {
-    Config session = config.getConfig("codelab.session");
-    return new Session.Settings(
-        session.getString("read-journal"),
-        session.getInt("snapshot-every"),
-        session.getInt("max-turn-attempts"),
-        session.getInt("max-steps"),
-        session.getDuration("tool-timeout"),
-        session.getDuration("approval-timeout"),
-        session.getDuration("idle-timeout"));
   }
 }

@@ -72,6 +72,35 @@ class ContractFixesTest {
   }
 
   @Test
+  void aSessionIsRenamedAndArchivedAndItsListsSayItAtOnce() {
+    ApiClient api = new ApiClient(running.httpPort()).loggedInAsNewUser();
+    String sessionId = api.createSession();
+    String path = "/api/v1/sessions/" + sessionId;
+
+    ApiClient.Reply renamed = api.send("PATCH", path, Map.of("title", "  the parser bug "));
+    assertEquals(200, renamed.status(), () -> String.valueOf(renamed.body()));
+    assertEquals("the parser bug", renamed.body().get("title").asText());
+    assertEquals("the parser bug", api.get("/api/v1/sessions").body().get("sessions").get(0).get("title").asText());
+    assertEquals(400, api.send("PATCH", path, Map.of("title", " ")).status());
+    assertEquals(400, api.send("PATCH", path, Map.of("title", "x".repeat(201))).status());
+
+    ApiClient.Reply archived = api.post(path + "/archive", Map.of());
+    assertEquals(200, archived.status(), () -> String.valueOf(archived.body()));
+    assertFalse(archived.body().get("is_active").asBoolean());
+    assertEquals(200, api.post(path + "/archive", Map.of()).status(), "archiving twice is archiving once");
+    assertFalse(api.get(path).body().get("is_active").asBoolean());
+    JsonNode listed = api.get("/api/v1/sessions").body().get("sessions").get(0);
+    assertEquals(sessionId, listed.get("id").asText());
+    assertFalse(listed.get("is_active").asBoolean());
+    assertEquals(200, api.get(path + "/history").status(), "an archived session stays readable");
+
+    ApiClient other = new ApiClient(running.httpPort()).loggedInAsNewUser();
+    assertEquals(404, other.send("PATCH", path, Map.of("title", "mine")).status());
+    assertEquals(404, other.post(path + "/archive", Map.of()).status());
+    assertEquals(404, api.post("/api/v1/sessions/not-a-session/archive", Map.of()).status());
+  }
+
+  @Test
   void restAnswersPreflightsFromAllowedOriginsOnly() throws Exception {
     HttpResponse<String> allowed = preflight(ALLOWED, "/api/v1/sessions", "POST");
     assertEquals(204, allowed.statusCode());

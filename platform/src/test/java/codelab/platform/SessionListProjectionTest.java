@@ -1,6 +1,7 @@
 package codelab.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import codelab.schema.SchemaMigrations;
@@ -28,7 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * with a session, its row says what the session says (message count, activity, agent, title, the
  * instants to the nanosecond). Over the v1.0 fixture journal (every session event kind, projected
  * from its first event by a node that starts on it) and over a live conversation with tool calls,
- * a rejection, queued messages, a cancel and an agent switch.
+ * a rejection, queued messages, a cancel, an agent switch, a rename and the archiving.
  */
 @ParameterizedClass(name = "on {0}")
 @EnumSource(TestDatabase.Kind.class)
@@ -94,8 +95,12 @@ class SessionListProjectionTest {
         socket.send(Map.of("type", "switch_agent", "agent_type", "coder"));
         socket.untilType("agent_switched");
       }
+      assertEquals(200, api.send("PATCH", "/api/v1/sessions/" + sessionId, Map.of("title", "renamed")).status());
+      assertEquals(200, api.post("/api/v1/sessions/" + sessionId + "/archive", Map.of()).status());
       JsonNode session = api.get("/api/v1/sessions/" + sessionId).body();
       assertEquals("coder", session.get("current_agent").asText());
+      assertEquals("renamed", session.get("title").asText());
+      assertFalse(session.get("is_active").asBoolean());
       assertEquals(api.get("/api/v1/sessions/" + sessionId + "/history").body().get("message_count").asInt(), session.get("message_count").asInt());
       assertRowIs(running.node(), session);
     } finally {

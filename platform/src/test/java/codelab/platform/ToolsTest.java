@@ -122,6 +122,43 @@ class ToolsTest {
     }
   }
 
+  @Test
+  void aToolResultADecisionAndACancelRetriedWithTheirOperationIdAreNotConflicts() {
+    String sessionId = api.createSession();
+    try (SocketClient socket = open(sessionId)) {
+      socket.send(Map.of("type", "user_message", "content", "write_file a.txt"));
+      String callId = untilType(socket, "approval_required").get("call_id").asText();
+      Map<String, Object> approve = Map.of("type", "hitl_decision", "call_id", callId, "decision", "approve", "operation_id", "op-d");
+      socket.send(approve);
+      socket.next("approval_resolved");
+      socket.next("tool_call");
+      socket.send(approve);
+      assertNoErrorFor(socket, "the retried decision");
+
+      Map<String, Object> result = Map.of("type", "tool_result", "call_id", callId, "result", Map.of("written", true), "operation_id", "op-r");
+      socket.send(result);
+      socket.untilType("turn_completed");
+      socket.send(result);
+      assertNoErrorFor(socket, "the retried tool result");
+
+      socket.send(Map.of("type", "user_message", "content", "write_file b.txt"));
+      untilType(socket, "approval_required");
+      socket.send(Map.of("type", "cancel", "operation_id", "op-c"));
+      socket.untilType("turn_cancelled");
+      socket.send(Map.of("type", "cancel", "operation_id", "op-c"));
+      assertNoErrorFor(socket, "the retried cancel");
+      socket.send(Map.of("type", "cancel", "operation_id", "op-other"));
+      assertEquals("conflict", socket.next("error").get("code").asText(), "a new cancel with no turn running is still a conflict");
+    }
+  }
+
+  /** A ping's pong is the next message: nothing (no error) answered the message sent before it. */
+  private static void assertNoErrorFor(SocketClient socket, String what) {
+    socket.send(Map.of("type", "ping"));
+    JsonNode next = socket.next();
+    assertEquals("pong", next.path("type").asText(), () -> what + " was answered with " + next);
+  }
+
   private SocketClient open(String sessionId) {
     SocketClient socket = SocketClient.connect(node.httpPort(), sessionId, api.accessToken, null);
     socket.next("session_info");

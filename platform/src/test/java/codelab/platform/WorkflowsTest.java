@@ -1,6 +1,7 @@
 package codelab.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import codelab.schema.TestDatabase;
@@ -55,7 +56,7 @@ class WorkflowsTest {
   }
 
   @Test
-  void aDeletedProjectsSessionsStayTheirOwners() {
+  void aDeletedProjectsSessionsAreArchivedAndStayTheirOwners() {
     ApiClient api = new ApiClient(running.httpPort()).loggedInAsNewUser();
     String projectId = api.post("/api/v1/projects", Map.of("name", "doomed")).body().get("id").asText();
     List<String> sessions = new ArrayList<>();
@@ -69,9 +70,12 @@ class WorkflowsTest {
     JsonNode mine = api.get("/api/v1/sessions").body();
     assertEquals(3, mine.get("total").asInt(), "the sessions are still listed: " + mine);
     for (String sessionId : sessions) {
-      assertEquals(200, api.get("/api/v1/sessions/" + sessionId).status());
+      ApiClient.Reply session = api.get("/api/v1/sessions/" + sessionId);
+      assertEquals(200, session.status());
+      assertFalse(session.body().get("is_active").asBoolean(), "archived with its project");
       assertTrue(mine.get("sessions").findValuesAsText("id").contains(sessionId));
     }
+    mine.get("sessions").forEach(listed -> assertFalse(listed.get("is_active").asBoolean(), listed::toString));
   }
 
   @Test

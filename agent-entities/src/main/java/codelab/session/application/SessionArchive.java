@@ -1,23 +1,42 @@
 package codelab.session.application;
 
+import codelab.Refusal;
+import codelab.Retry;
+import codelab.WorkflowSettings;
+import codelab.session.Session;
+import codelab.session.SessionError;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * Archives a session: what a workflow does to a session it cannot leave active (its project was
- * deleted, or it was created in a project that went away meanwhile). Archiving twice is harmless.
+ * Archives a session in its owner's name: what a workflow does to a session it cannot leave active
+ * (its project was deleted, or it was created in a project that went away meanwhile). Archiving is
+ * idempotent, so a timed-out attempt is made again; a session that is not (or no longer) the user's
+ * has nothing to archive.
  */
-@FunctionalInterface
-public interface SessionArchive {
+public final class SessionArchive {
 
-  CompletionStage<Done> archive(String userId, String sessionId);
+  private final ActorSystem<?> system;
+  private final WorkflowSettings settings;
 
-  /**
-   * Until the session entity can be archived (its {@code Archive} command comes with the session
-   * split), archiving does nothing. TODO: wire {@code Session.Archive} here once it is on main.
-   */
-  static SessionArchive notYetAvailable() {
-    return (userId, sessionId) -> CompletableFuture.completedFuture(Done.getInstance());
+  public SessionArchive(ActorSystem<?> system, WorkflowSettings settings) {
+    this.system = system;
+    this.settings = settings;
+  }
+
+  public CompletionStage<Done> archive(String userId, String sessionId) {
+    return Retry.onTimeout(
+            settings.attempts(),
+            () ->
+                Session.entityRef(system, sessionId)
+                    .<Session.Summary>askWithStatus(replyTo -> new Session.Archive(userId, replyTo), settings.askTimeout()))
+        .thenApply(archived -> Done.getInstance())
+        .exceptionallyCompose(
+            failure ->
+                Refusal.is(failure, SessionError.NOT_FOUND.message())
+                    ? CompletableFuture.completedFuture(Done.getInstance())
+                    : CompletableFuture.failedFuture(failure));
   }
 }

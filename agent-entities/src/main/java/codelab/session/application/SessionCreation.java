@@ -6,6 +6,7 @@ import codelab.WorkflowSettings;
 import codelab.project.Project;
 import codelab.project.application.DefaultProject;
 import codelab.session.Session;
+import codelab.session.SessionError;
 import codelab.user.User;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -75,8 +76,8 @@ public final class SessionCreation {
         .<Session.Summary>askWithStatus(replyTo -> new Session.Create(userId, projectId, title, agentType, replyTo), settings.askTimeout())
         .exceptionallyCompose(
             failure -> {
-              if (Refusal.is(failure, Session.UNKNOWN_AGENT)) return CompletableFuture.completedFuture(null);
-              if (Refusal.is(failure, Session.ALREADY_EXISTS)) {
+              if (Refusal.is(failure, SessionError.UNKNOWN_AGENT.message())) return CompletableFuture.completedFuture(null);
+              if (Refusal.is(failure, SessionError.ALREADY_EXISTS.message())) {
                 return session.askWithStatus(replyTo -> new Session.GetSummary(userId, replyTo), settings.askTimeout());
               }
               return CompletableFuture.failedFuture(failure);

@@ -1,5 +1,6 @@
 package codelab.session.application;
 
+import codelab.session.ApprovalDecision;
 import codelab.session.Session;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,49 +49,35 @@ public record SessionListing(
     return new Session.Summary(sessionId, ownerId, projectId, title, messageCount, createdAt, lastActivity, active, currentAgent, lastSeq);
   }
 
-  /** The listing after the session's event number {@code seq}. */
+  /** The listing after the session's event number {@code seq}: its rules are the session history's (SessionState). */
   public SessionListing apply(long seq, Session.Event event) {
     if (event instanceof Session.SessionCreated e) return created(seq, e);
     SessionListing next = this;
-    Instant at = null;
-    if (event instanceof Session.UserMessageAccepted e) {
+    if (event instanceof Session.UserMessageAccepted) {
       next = withTally(new Tally(tally.queued() + 1, tally.turnId(), tally.turnStep(), tally.callsTurnId(), tally.pendingCalls()));
-      at = e.at();
     } else if (event instanceof Session.TurnStarted e) {
       next = turnStarted(e);
-      at = e.at();
     } else if (event instanceof Session.ToolCallRequested e) {
       next = toolCallRequested(e);
-      at = e.at();
     } else if (event instanceof Session.ApprovalResolved e) {
       // approve and edit release the call later; a rejection or an expiry answers it now
-      next = e.decision().equals("approve") || e.decision().equals("edit") ? this : answered(e.callId());
-      at = e.at();
+      boolean answers = e.decision() == ApprovalDecision.REJECT || e.decision() == ApprovalDecision.EXPIRED;
+      next = answers ? answered(e.callId()) : this;
     } else if (event instanceof Session.ToolResultRecorded e) {
       next = answered(e.callId());
-      at = e.at();
-    } else if (event instanceof Session.AssistantReplied e) {
+    } else if (event instanceof Session.AssistantReplied) {
       next = withMessages(messageCount + 1, tally.withoutCallsMessage());
-      at = e.at();
-    } else if (event instanceof Session.TurnCompleted e) {
+    } else if (event instanceof Session.TurnCompleted || event instanceof Session.TurnFailed || event instanceof Session.TurnCancelled) {
       next = turnEnded();
-      at = e.at();
-    } else if (event instanceof Session.TurnFailed e) {
-      next = turnEnded();
-      at = e.at();
-    } else if (event instanceof Session.TurnCancelled e) {
-      next = turnEnded();
-      at = e.at();
     } else if (event instanceof Session.AgentSwitched e) {
       next = new SessionListing(sessionId, ownerId, projectId, title, e.toAgent(), messageCount, createdAt, lastActivity, active, lastSeq, tally);
-      at = e.at();
-    } else if (event instanceof Session.ApprovalRequested e) {
-      at = e.at();
-    } else if (event instanceof Session.ToolCallReleased e) {
-      at = e.at();
+    } else if (event instanceof Session.SessionRenamed e) {
+      next = new SessionListing(sessionId, ownerId, projectId, e.title(), currentAgent, messageCount, createdAt, lastActivity, active, lastSeq, tally);
+    } else if (event instanceof Session.SessionArchived) {
+      next = new SessionListing(sessionId, ownerId, projectId, title, currentAgent, messageCount, createdAt, lastActivity, false, lastSeq, tally);
     }
-    // an event this listing does not know yet still counts as activity at its sequence number
-    return next.at(seq, at != null ? at : next.lastActivity);
+    // every event is activity, at its sequence number (approval requests and releases change nothing else a list shows)
+    return next.at(seq, event.at());
   }
 
   /** A first attempt takes the oldest waiting message into the history; a re-run continues the history as it is. */

@@ -1,7 +1,9 @@
 package codelab.edge.session;
 
 import codelab.edge.Paging;
+import codelab.session.MessageRole;
 import codelab.session.Session;
+import codelab.session.SessionState;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,14 +42,16 @@ public final class SessionJson {
    * One message as OpenAI's chat format has it: an assistant message carries the tool calls it made,
    * a tool message the id of the call it answers and that call's tool name, so a client can pair them.
    */
-  public record HistoryMessage(String role, String content, String name, String toolCallId, List<ToolCall> toolCalls, Instant createdAt) {
-    static List<HistoryMessage> of(List<Session.State.ChatMessage> messages) {
+  public record HistoryMessage(
+      MessageRole role, String content, String name, String toolCallId, List<ToolCall> toolCalls, Instant createdAt) {
+    /** A tool message recorded before messages kept their tool's name takes it from the call it answers. */
+    static List<HistoryMessage> of(List<SessionState.ChatMessage> messages) {
       Map<String, String> toolNames = new HashMap<>();
       List<HistoryMessage> shaped = new ArrayList<>(messages.size());
-      for (Session.State.ChatMessage m : messages) {
+      for (SessionState.ChatMessage m : messages) {
         for (Session.ToolCall call : m.toolCalls()) toolNames.put(call.callId(), call.toolName());
         List<ToolCall> calls = m.toolCalls().isEmpty() ? null : m.toolCalls().stream().map(ToolCall::of).toList();
-        String name = m.toolCallId() == null ? null : toolNames.get(m.toolCallId());
+        String name = m.name() != null || m.toolCallId() == null ? m.name() : toolNames.get(m.toolCallId());
         shaped.add(new HistoryMessage(m.role(), m.content(), name, m.toolCallId(), calls, m.at()));
       }
       return shaped;
@@ -72,7 +76,7 @@ public final class SessionJson {
 
   public record Approval(
       String requestId, String callId, String toolName, JsonNode arguments, String reason, Instant createdAt, Instant deadline) {
-    static Approval of(Session.State.Approval a) {
+    static Approval of(SessionState.Approval a) {
       return new Approval(a.requestId(), a.callId(), a.toolName(), WireMessages.arguments(a.argumentsJson()), a.reason(), a.createdAt(), a.deadline());
     }
   }

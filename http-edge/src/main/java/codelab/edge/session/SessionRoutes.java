@@ -27,8 +27,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * Sessions over REST: create, list (the caller's own), get, history, approvals. Reads of one session
- * go to the entity with the caller's user id; the entity answers "not found" to anyone but the owner.
+ * Sessions over REST: create, list (the caller's own), get, rename, archive, history, approvals.
+ * Commands to one session go to the entity with the caller's user id; the entity answers "not found"
+ * to anyone but the owner.
  */
 public final class SessionRoutes extends AllDirectives {
 
@@ -68,7 +69,12 @@ public final class SessionRoutes extends AllDirectives {
                             segment(),
                             sessionId ->
                                 concat(
-                                    pathEndOrSingleSlash(() -> get(() -> summary(user, sessionId))),
+                                    pathEndOrSingleSlash(
+                                        () ->
+                                            concat(
+                                                get(() -> summary(user, sessionId)),
+                                                patch(() -> JsonResponses.withJsonObject(body -> rename(user, sessionId, body))))),
+                                    path("archive", () -> post(() -> archive(user, sessionId))),
                                     path("history", () -> get(() -> history(user, sessionId))),
                                     path("pending-approvals", () -> get(() -> pendingApprovals(user, sessionId))),
                                     path(
@@ -105,26 +111,51 @@ public final class SessionRoutes extends AllDirectives {
   }
 
   private Route summary(AuthenticatedUser user, String sessionId) {
-    return read(sessionId, replyTo -> new Session.GetSummary(user.userId(), replyTo), SessionJson.SessionBody::of);
+    return command(sessionId, replyTo -> new Session.GetSummary(user.userId(), replyTo), SessionJson.SessionBody::of);
   }
 
   private Route history(AuthenticatedUser user, String sessionId) {
-    return read(sessionId, replyTo -> new Session.GetHistory(user.userId(), replyTo), SessionJson.History::of);
+    return command(sessionId, replyTo -> new Session.GetHistory(user.userId(), replyTo), SessionJson.History::of);
   }
 
   private Route pendingApprovals(AuthenticatedUser user, String sessionId) {
-    return read(sessionId, replyTo -> new Session.GetPendingApprovals(user.userId(), replyTo), SessionJson.PendingApprovals::of);
+    return command(sessionId, replyTo -> new Session.GetPendingApprovals(user.userId(), replyTo), SessionJson.PendingApprovals::of);
   }
 
-  /** A read of one session: 404 for an id that names no session of the caller's. */
-  private <T> Route read(String sessionId, Function<ActorRef<StatusReply<T>>, Session.Command> query, Function<T, Object> body) {
+  /** {@code PATCH {"title"}}: the session renamed, answered as it is now. */
+  private Route rename(AuthenticatedUser user, String sessionId, JsonNode body) {
+    String title = JsonResponses.text(body, "title");
+    if (title == null) return complete(ApiError.badRequest("title is required, a non-blank string"));
+    if (title.length() > MAX_TITLE) return complete(ApiError.badRequest("title must be at most " + MAX_TITLE + " characters"));
+    return command(sessionId, replyTo -> new Session.Rename(user.userId(), title, replyTo), SessionJson.SessionBody::of);
+  }
+
+  /** The session archived (no new work; still readable), answered as it is now; archiving twice is archiving once. */
+  private Route archive(AuthenticatedUser user, String sessionId) {
+    return command(sessionId, replyTo -> new Session.Archive(user.userId(), replyTo), SessionJson.SessionBody::of);
+  }
+
+  /**
+   * One command to one session, answered 200 with {@code body}, or as the session's refusal says
+   * (404, also for an id that names no session of the caller's; 409; 400).
+   */
+  private <T> Route command(String sessionId, Function<ActorRef<StatusReply<T>>, Session.Command> command, Function<T, Object> body) {
     if (!isSessionId(sessionId)) return complete(ApiError.notFound("session"));
     CompletionStage<HttpResponse> response =
         Session.entityRef(system, sessionId)
-            .askWithStatus(query::apply, settings.askTimeout())
+            .askWithStatus(command::apply, settings.askTimeout())
             .thenApply(value -> JsonResponses.response(StatusCodes.OK, body.apply(value)))
-            .exceptionallyCompose(failure -> ErrorHandling.onRefusal(failure, reason -> ApiError.notFound("session")));
+            .exceptionallyCompose(failure -> ErrorHandling.onRefusal(failure, SessionRoutes::refusal));
     return completeWithFuture(response);
+  }
+
+  /** A session's refusal as REST answers it: the WebSocket's error code for it, as an HTTP status. */
+  private static HttpResponse refusal(String reason) {
+    return switch (WireMessages.codeOf(reason)) {
+      case "not_found" -> ApiError.response(StatusCodes.NOT_FOUND, "not_found", reason);
+      case "conflict" -> ApiError.response(StatusCodes.CONFLICT, "conflict", reason);
+      default -> ApiError.badRequest(reason);
+    };
   }
 
   /** A decision over REST: the same command as a hitl_decision on the WebSocket, from any device. */
@@ -140,16 +171,7 @@ public final class SessionRoutes extends AllDirectives {
             .<Session.Decision>askWithStatus(
                 replyTo -> new Session.Decide(user.userId(), callId, decision, modifiedJson, feedback, replyTo), settings.askTimeout())
             .thenApply(decided -> JsonResponses.response(StatusCodes.OK, new SessionJson.Decided(callId, decided.decision())))
-            .exceptionallyCompose(
-                failure ->
-                    ErrorHandling.onRefusal(
-                        failure,
-                        reason ->
-                            switch (WireMessages.codeOf(reason)) {
-                              case "not_found" -> ApiError.response(StatusCodes.NOT_FOUND, "not_found", reason);
-                              case "conflict" -> ApiError.response(StatusCodes.CONFLICT, "conflict", reason);
-                              default -> ApiError.badRequest(reason);
-                            }));
+            .exceptionallyCompose(failure -> ErrorHandling.onRefusal(failure, SessionRoutes::refusal));
     return completeWithFuture(response);
   }
 }

@@ -273,7 +273,7 @@ final class SocketConnection extends AbstractBehavior<Object> {
       case "hitl_decision":
         return onDecision(message);
       case "cancel":
-        session.tell(new Session.CancelTurn(userId, getContext().getSelf().<StatusReply<Done>>narrow()));
+        session.tell(new Session.CancelTurn(userId, textOrNull(message, "operation_id"), getContext().getSelf().<StatusReply<Done>>narrow()));
         return this;
       case "":
         return reply(WireMessages.error("invalid_message", "the message has no 'type'"));
@@ -310,7 +310,8 @@ final class SocketConnection extends AbstractBehavior<Object> {
       return reply(WireMessages.error("invalid_message", "tool_result needs a 'result' object or an 'error' string"));
     }
     String resultJson = error == null ? result.toString() : null;
-    session.tell(new Session.RecordToolResult(userId, callId, resultJson, error, getContext().getSelf().<StatusReply<Done>>narrow()));
+    session.tell(new Session.RecordToolResult(
+        userId, callId, resultJson, error, textOrNull(message, "operation_id"), getContext().getSelf().<StatusReply<Done>>narrow()));
     return this;
   }
 
@@ -324,7 +325,7 @@ final class SocketConnection extends AbstractBehavior<Object> {
     String modifiedJson = modified == null || modified.isNull() ? null : modified.toString();
     session.tell(
         new Session.Decide(
-            userId, callId, decision, modifiedJson, textOrNull(message, "feedback"),
+            userId, callId, decision, modifiedJson, textOrNull(message, "feedback"), textOrNull(message, "operation_id"),
             getContext().getSelf().<StatusReply<Session.Decision>>narrow()));
     return this;
   }

@@ -1,7 +1,7 @@
 package codelab.edge.session;
 
 import codelab.edge.WireJson;
-import codelab.session.Session;
+import codelab.session.SessionError;
 import codelab.session.SessionUpdate;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -93,13 +93,13 @@ final class WireMessages {
 
   /** The error code a client sees for a session's refusal of its command. */
   static String codeOf(String sessionError) {
-    return switch (sessionError) {
-      case Session.NOT_FOUND, Session.CALL_NOT_FOUND -> "not_found";
-      case Session.UNKNOWN_AGENT, Session.EMPTY_MESSAGE, Session.INVALID_DECISION, Session.ARGUMENTS_REQUIRED -> "invalid_message";
-      case Session.ALREADY_DECIDED, Session.APPROVAL_EXPIRED, Session.CALL_ALREADY_ANSWERED, Session.NOT_AWAITING_APPROVAL,
-          Session.NO_RUNNING_TURN -> "conflict";
-      default -> "rejected";
-    };
+    return SessionError.ofMessage(sessionError)
+        .map(error -> switch (error.kind()) {
+          case NOT_FOUND -> "not_found";
+          case INVALID -> "invalid_message";
+          case CONFLICT -> "conflict";
+        })
+        .orElse("rejected");
   }
 
   /** A call's arguments as the JSON object the model sent; text that is not JSON is passed on as a string. */

@@ -105,6 +105,22 @@ class SocketConnectionTest {
     assertEquals(List.of("session_info", "pong"), types(frames.second(), 2));
   }
 
+  @Test
+  void toolResultsDecisionsAndCancelsCarryTheirOperationIdToTheSession() {
+    Pair<BoundedSourceQueue<List<Message>>, Source<List<Message>, NotUsed>> frames = Source.<List<Message>>queue(64).preMaterialize(testKit.system());
+    ActorRef<Object> connection = connect(frames.first(), Long.MAX_VALUE);
+    subscribed(3);
+    TestProbe<SocketConnection.FrameAck> acks = testKit.createTestProbe();
+    connection.tell(new SocketConnection.ClientFrame(
+        "{\"type\":\"tool_result\",\"call_id\":\"c1\",\"result\":{},\"operation_id\":\"op-1\"}", null, acks.getRef()));
+    connection.tell(new SocketConnection.ClientFrame(
+        "{\"type\":\"hitl_decision\",\"call_id\":\"c2\",\"decision\":\"approve\",\"operation_id\":\"op-2\"}", null, acks.getRef()));
+    connection.tell(new SocketConnection.ClientFrame("{\"type\":\"cancel\",\"operation_id\":\"op-3\"}", null, acks.getRef()));
+    assertEquals("op-1", session.expectMessageClass(Session.RecordToolResult.class).operationId());
+    assertEquals("op-2", session.expectMessageClass(Session.Decide.class).operationId());
+    assertEquals("op-3", session.expectMessageClass(Session.CancelTurn.class).operationId());
+  }
+
   private static List<String> types(Source<List<Message>, NotUsed> frames, int count) {
     return frames.<Message>mapConcat(batch -> batch).take(count).completionTimeout(Duration.ofSeconds(3))
         .runWith(Sink.seq(), testKit.system()).toCompletableFuture().join().stream()

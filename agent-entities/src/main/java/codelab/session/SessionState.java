@@ -1,0 +1,348 @@
+package codelab.session;
+
+import codelab.JsonSerializable;
+import codelab.session.Session.AgentSwitched;
+import codelab.session.Session.ApprovalRequested;
+import codelab.session.Session.ApprovalResolved;
+import codelab.session.Session.AssistantReplied;
+import codelab.session.Session.SessionArchived;
+import codelab.session.Session.SessionCreated;
+import codelab.session.Session.SessionRenamed;
+import codelab.session.Session.ToolCall;
+import codelab.session.Session.ToolCallReleased;
+import codelab.session.Session.ToolCallRequested;
+import codelab.session.Session.ToolResultRecorded;
+import codelab.session.Session.TurnCancelled;
+import codelab.session.Session.TurnCompleted;
+import codelab.session.Session.TurnFailed;
+import codelab.session.Session.TurnStarted;
+import codelab.session.Session.UserMessageAccepted;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
+
+/**
+ * The durable state of a session: what the journal says, nothing that only lives while a node runs
+ * (subscribers, the model stream of a running step and timers live in {@link Session} and its
+ * collaborators).
+ *
+ * <p>{@code lastSeq} counts applied events, so it equals the journal sequence number of the last
+ * event, also after recovery from a snapshot; it is the {@code seq} clients see.
+ *
+ * <p>Snapshots written before this record left {@code Session} name it {@code Session$State}:
+ * {@link SessionStateMigration} reads them. Field names are the snapshot's JSON: keep them.
+ */
+public record SessionState(
+    String sessionId,
+    String ownerId,
+    String projectId,
+    String title,
+    boolean archived,
+    String currentAgent,
+    Instant createdAt,
+    Instant lastActivity,
+    List<ChatMessage> messages,
+    List<QueuedMessage> queue,
+    Turn turn,
+    List<Approval> approvals,
+    List<RecentOperation> recentOperations,
+    long lastSeq)
+    implements JsonSerializable {
+
+  /**
+   * How many operation ids (of messages, tool results, decisions, cancels) are remembered for
+   * idempotency; a client retries within seconds, not hundreds of operations.
+   */
+  static final int RECENT_OPERATIONS = 256;
+  /** Decided approvals kept to answer a late second decision with 409 rather than 404. */
+  static final int DECIDED_APPROVALS = 256;
+
+  /**
+   * One message of the conversation: user, assistant (maybe with tool calls) or tool (a call's
+   * result, with the call's id and, as {@code name}, its tool's name: a client pairs them without
+   * searching back for the call).
+   */
+  public record ChatMessage(
+      MessageRole role, String content, String turnId, Instant at, List<ToolCall> toolCalls, String toolCallId, String name)
+      implements JsonSerializable {
+    static ChatMessage of(MessageRole role, String content, String turnId, Instant at) {
+      return new ChatMessage(role, content, turnId, at, List.of(), null, null);
+    }
+
+    public List<ToolCall> toolCalls() {
+      return toolCalls == null ? List.of() : toolCalls;
+    }
+  }
+
+  /** A user message accepted while another turn runs; it starts its own turn when that one ends. */
+  public record QueuedMessage(String operationId, String content, Instant at) implements JsonSerializable {}
+
+  /**
+   * The turn in progress. {@code step} counts the model calls that asked for tools so far;
+   * {@code deltaCount} and {@code text} are the deltas and text of those steps (the next step's
+   * deltas continue the index; the turn's final message is the whole text). {@code pending}: the
+   * tool calls of the current step still waiting for a decision or a result.
+   */
+  public record Turn(
+      String turnId, Instant startedAt, int attempt, int step, int deltaCount, String text, List<PendingCall> pending)
+      implements JsonSerializable {
+    boolean waitsForTools() {
+      return !pending.isEmpty();
+    }
+
+    Optional<PendingCall> pendingCall(String callId) {
+      return pending.stream().filter(p -> p.call().callId().equals(callId)).findFirst();
+    }
+
+    Turn withPending(List<PendingCall> newPending) {
+      return new Turn(turnId, startedAt, attempt, step, deltaCount, text, List.copyOf(newPending));
+    }
+  }
+
+  /**
+   * A tool call without its result yet: waiting for a human ({@code awaitingApproval}, until
+   * {@code deadline}) or for the IDE (since {@code since}). {@code seq} is the event that last
+   * sent it to clients, for re-sending to a client that comes back.
+   */
+  public record PendingCall(ToolCall call, boolean awaitingApproval, long seq, Instant since, Instant deadline, String reason)
+      implements JsonSerializable {}
+
+  /** An approval request and, once decided, its outcome. */
+  public record Approval(
+      String requestId, String callId, String toolName, String argumentsJson, String reason, Instant createdAt,
+      Instant deadline, ApprovalStatus status, long seq)
+      implements JsonSerializable {
+    boolean isPending() {
+      return status == ApprovalStatus.PENDING;
+    }
+
+    Approval withStatus(ApprovalStatus newStatus) {
+      return new Approval(requestId, callId, toolName, argumentsJson, reason, createdAt, deadline, newStatus, seq);
+    }
+  }
+
+  public record RecentOperation(String operationId, long seq) implements JsonSerializable {}
+
+  static SessionState empty() {
+    return new SessionState(null, null, null, null, false, null, null, null, List.of(), List.of(), null, List.of(), List.of(), 0);
+  }
+
+  public boolean isCreated() {
+    return sessionId != null;
+  }
+
+  boolean isOwnedBy(String userId) {
+    return isCreated() && ownerId.equals(userId);
+  }
+
+  boolean hasRunningTurn() {
+    return turn != null;
+  }
+
+  Optional<RecentOperation> recentOperation(String operationId) {
+    if (operationId == null) return Optional.empty();
+    return recentOperations.stream().filter(o -> o.operationId().equals(operationId)).findFirst();
+  }
+
+  Optional<Approval> approval(String callId) {
+    return approvals.stream().filter(a -> a.callId().equals(callId)).findFirst();
+  }
+
+  Optional<PendingCall> pendingCall(String callId) {
+    return hasRunningTurn() ? turn.pendingCall(callId) : Optional.empty();
+  }
+
+  Session.Summary summary() {
+    return new Session.Summary(
+        sessionId, ownerId, projectId, title, messages.size(), createdAt, lastActivity, !archived, currentAgent, lastSeq);
+  }
+
+  // ---------------------------------------------------------------- the reducer
+
+  /** Each event's own change; {@link #apply} has already counted it ({@code lastSeq} is the event's seq). */
+  private static final EventHandler<SessionState, Session.Event> ON_EVENT =
+      EventHandlerBuilder.<SessionState, Session.Event>builder()
+          .forAnyState()
+          .onEvent(SessionCreated.class, SessionState::created)
+          .onEvent(UserMessageAccepted.class, SessionState::messageAccepted)
+          .onEvent(TurnStarted.class, SessionState::turnStarted)
+          .onEvent(ToolCallRequested.class, SessionState::toolCallRequested)
+          .onEvent(ApprovalRequested.class, SessionState::approvalRequested)
+          .onEvent(ApprovalResolved.class, (s, e) -> s.approvalResolved(e).withRecentOperation(e.operationId()))
+          .onEvent(ToolCallReleased.class, SessionState::toolCallReleased)
+          .onEvent(ToolResultRecorded.class, (s, e) -> s.toolResultRecorded(e).withRecentOperation(e.operationId()))
+          .onEvent(AssistantReplied.class, SessionState::assistantReplied)
+          .onEvent(TurnCompleted.class, (s, e) -> s.endTurn(e.at()))
+          .onEvent(TurnFailed.class, (s, e) -> s.endTurn(e.at()))
+          .onEvent(TurnCancelled.class, (s, e) -> s.endTurn(e.at()).withRecentOperation(e.operationId()))
+          .onEvent(AgentSwitched.class, (s, e) -> s.withCurrentAgent(e.toAgent()))
+          .onEvent(SessionRenamed.class, (s, e) -> s.withTitle(e.title()))
+          .onEvent(SessionArchived.class, (s, e) -> s.withArchived(true))
+          .build();
+
+  /** The state after {@code event}: the one reducer, for the entity, its recovery and its look-aheads. */
+  public SessionState apply(Session.Event event) {
+    return ON_EVENT.apply(withLastSeq(lastSeq + 1).withLastActivity(event.at()), event);
+  }
+
+  private SessionState created(SessionCreated e) {
+    return new SessionState(e.sessionId(), e.ownerId(), e.projectId(), e.title(), false, e.agentType(), e.at(), e.at(),
+        List.of(), List.of(), null, List.of(), List.of(), lastSeq);
+  }
+
+  private SessionState messageAccepted(UserMessageAccepted e) {
+    return withQueue(append(queue, new QueuedMessage(e.operationId(), e.content(), e.at()))).withRecentOperation(e.operationId());
+  }
+
+  /** A first attempt takes the oldest queued message into the conversation; a re-run continues the conversation as it is. */
+  private SessionState turnStarted(TurnStarted e) {
+    SessionState started = withTurn(new Turn(e.turnId(), e.at(), e.attempt(), 0, 0, "", List.of()));
+    if (e.attempt() > 1 || queue.isEmpty()) return started;
+    QueuedMessage next = queue.get(0);
+    return started
+        .withMessages(append(messages, ChatMessage.of(MessageRole.USER, next.content(), e.turnId(), next.at())))
+        .withQueue(List.copyOf(queue.subList(1, queue.size())));
+  }
+
+  /** The calls of one step share one assistant message; its first call also carries the step's text. */
+  private SessionState toolCallRequested(ToolCallRequested e) {
+    List<ChatMessage> newMessages = new ArrayList<>(messages);
+    ChatMessage last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
+    boolean sameStep = last != null && last.role() == MessageRole.ASSISTANT && e.turnId().equals(last.turnId())
+        && !last.toolCalls().isEmpty() && turn.step() == e.step();
+    Turn t = turn;
+    if (sameStep) {
+      newMessages.set(newMessages.size() - 1,
+          new ChatMessage(MessageRole.ASSISTANT, last.content(), last.turnId(), last.at(), append(last.toolCalls(), e.call()), null, null));
+    } else {
+      newMessages.add(new ChatMessage(MessageRole.ASSISTANT, e.stepText(), e.turnId(), e.at(), List.of(e.call()), null, null));
+      t = new Turn(t.turnId(), t.startedAt(), t.attempt(), e.step(), t.deltaCount() + e.stepDeltas(), t.text() + e.stepText(), t.pending());
+    }
+    Turn withCall = t.withPending(append(t.pending(), new PendingCall(e.call(), e.requiresApproval(), lastSeq, e.at(), null, null)));
+    return withMessages(List.copyOf(newMessages)).withTurn(withCall);
+  }
+
+  private SessionState approvalRequested(ApprovalRequested e) {
+    Approval approval = new Approval(
+        UUID.nameUUIDFromBytes(("approval:" + e.callId()).getBytes(StandardCharsets.UTF_8)).toString(),
+        e.callId(), e.toolName(), e.argumentsJson(), e.reason(), e.at(), e.deadline(), ApprovalStatus.PENDING, lastSeq);
+    List<Approval> kept = new ArrayList<>(approvals);
+    kept.add(approval);
+    while (kept.size() > DECIDED_APPROVALS && !kept.get(0).isPending()) kept.remove(0);
+    return withApprovals(List.copyOf(kept))
+        .updatePending(e.callId(), p -> new PendingCall(p.call(), true, p.seq(), p.since(), e.deadline(), e.reason()));
+  }
+
+  /** Approve and edit leave the call waiting for its release; reject and expiry answer it with an error the model sees. */
+  private SessionState approvalResolved(ApprovalResolved e) {
+    SessionState decided = withApprovals(
+        approvals.stream().map(a -> a.callId().equals(e.callId()) ? a.withStatus(ApprovalStatus.resolved(e.decision())) : a).toList());
+    return switch (e.decision()) {
+      case APPROVE, EDIT -> decided;
+      case EXPIRED -> decided.answered(e.callId(), "Error: the approval request expired before anyone decided; the call was not run", e.at());
+      case REJECT -> decided.answered(e.callId(),
+          "Error: the user rejected this call" + (e.feedback() == null || e.feedback().isBlank() ? "" : ": " + e.feedback()), e.at());
+    };
+  }
+
+  private SessionState toolCallReleased(ToolCallReleased e) {
+    return updatePending(e.callId(), p -> new PendingCall(
+        new ToolCall(p.call().callId(), p.call().providerCallId(), p.call().toolName(), e.argumentsJson()),
+        false, lastSeq, e.at(), null, null));
+  }
+
+  private SessionState toolResultRecorded(ToolResultRecorded e) {
+    return answered(e.callId(), e.error() != null ? "Error: " + e.error() : e.resultJson(), e.at());
+  }
+
+  private SessionState assistantReplied(AssistantReplied e) {
+    return withMessages(append(messages, ChatMessage.of(MessageRole.ASSISTANT, e.content(), e.turnId(), e.at())));
+  }
+
+  /** A call's answer (result, error, rejection) goes into the conversation, and the call stops waiting. */
+  private SessionState answered(String callId, String content, Instant at) {
+    if (turn == null) return this;
+    List<PendingCall> rest = turn.pending().stream().filter(p -> !p.call().callId().equals(callId)).toList();
+    String toolName = turn.pendingCall(callId).map(p -> p.call().toolName()).orElse(null);
+    ChatMessage toolMessage = new ChatMessage(MessageRole.TOOL, content, turn.turnId(), at, List.of(), callId, toolName);
+    return withMessages(append(messages, toolMessage)).withTurn(turn.withPending(rest));
+  }
+
+  /** Calls still waiting when a turn ends are answered with an error: the model's context must pair every call with an answer. */
+  private SessionState endTurn(Instant at) {
+    SessionState closed = this;
+    if (turn != null) {
+      for (PendingCall p : turn.pending()) closed = closed.answered(p.call().callId(), "Error: the turn ended before this call was answered", at);
+    }
+    return closed.withTurn(null).withApprovals(closed.approvals.stream().map(a -> a.isPending() ? a.withStatus(ApprovalStatus.REJECT) : a).toList());
+  }
+
+  private SessionState updatePending(String callId, UnaryOperator<PendingCall> change) {
+    if (turn == null) return this;
+    return withTurn(turn.withPending(
+        turn.pending().stream().map(p -> p.call().callId().equals(callId) ? change.apply(p) : p).toList()));
+  }
+
+  private SessionState withRecentOperation(String operationId) {
+    if (operationId == null) return this;
+    List<RecentOperation> recent = new ArrayList<>(recentOperations);
+    recent.add(new RecentOperation(operationId, lastSeq));
+    if (recent.size() > RECENT_OPERATIONS) recent = recent.subList(recent.size() - RECENT_OPERATIONS, recent.size());
+    return withRecentOperations(List.copyOf(recent));
+  }
+
+  private static <T> List<T> append(List<T> list, T element) {
+    List<T> copy = new ArrayList<>(list.size() + 1);
+    copy.addAll(list);
+    copy.add(element);
+    return List.copyOf(copy);
+  }
+
+  // ---------------------------------------------------------------- copies with one change
+
+  SessionState withTitle(String v) {
+    return new SessionState(sessionId, ownerId, projectId, v, archived, currentAgent, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq);
+  }
+
+  SessionState withArchived(boolean v) {
+    return new SessionState(sessionId, ownerId, projectId, title, v, currentAgent, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq);
+  }
+
+  SessionState withCurrentAgent(String v) {
+    return new SessionState(sessionId, ownerId, projectId, title, archived, v, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq);
+  }
+
+  SessionState withLastActivity(Instant v) {
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, v, messages, queue, turn, approvals, recentOperations, lastSeq);
+  }
+
+  SessionState withMessages(List<ChatMessage> v) {
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, lastActivity, v, queue, turn, approvals, recentOperations, lastSeq);
+  }
+
+  SessionState withQueue(List<QueuedMessage> v) {
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, lastActivity, messages, v, turn, approvals, recentOperations, lastSeq);
+  }
+
+  SessionState withTurn(Turn v) {
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, lastActivity, messages, queue, v, approvals, recentOperations, lastSeq);
+  }
+
+  SessionState withApprovals(List<Approval> v) {
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, lastActivity, messages, queue, turn, v, recentOperations, lastSeq);
+  }
+
+  SessionState withRecentOperations(List<RecentOperation> v) {
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, lastActivity, messages, queue, turn, approvals, v, lastSeq);
+  }
+
+  SessionState withLastSeq(long v) {
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, v);
+  }
+}

@@ -83,6 +83,44 @@ class CrossNodeStreamingTest {
   }
 
   /**
+   * A session is kept in memory while someone follows it, and passivates once the last socket (on
+   * another node) is gone: the entity watches the socket's subscriber across the network and drops it.
+   */
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestDatabase.Kind.class)
+  void aSessionLetsGoOfASocketClosedOnAnotherNode(TestDatabase.Kind databaseKind) throws Exception {
+    Path dataDir = Files.createTempDirectory("codelab-cluster");
+    TestDatabase database = TestDatabase.create(databaseKind, dataDir);
+    Map<String, Object> quicklyIdle = Map.of("codelab.session.idle-timeout", "1s");
+    Node first = null;
+    Node second = null;
+    try {
+      first = Node.start(TestNode.config(database, dataDir, quicklyIdle));
+      Map<String, Object> seeded = new java.util.HashMap<>(withSeed(first.clusterAddress().getPort().get()));
+      seeded.putAll(quicklyIdle);
+      second = Node.start(TestNode.config(database, dataDir, seeded));
+      awaitMembersUp(first, 2);
+
+      ApiClient api = new ApiClient(second.httpPort()).loggedInAsNewUser();
+      String sessionId = api.createSession();
+      Node entityNode = hosts(first, sessionId) ? first : second;
+      Node socketNode = entityNode == first ? second : first;
+      try (SocketClient socket = SocketClient.connect(socketNode.httpPort(), sessionId, api.accessToken, null)) {
+        socket.next("session_info");
+        Thread.sleep(3000);
+        assertTrue(hosts(entityNode, sessionId), "a followed session stays in memory past its idle timeout");
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (hosts(entityNode, sessionId) && System.nanoTime() < deadline) Thread.sleep(200);
+      assertTrue(!hosts(entityNode, sessionId), "the session still holds the closed socket's subscription");
+    } finally {
+      TestNode.stop(first);
+      TestNode.stop(second);
+      database.drop();
+    }
+  }
+
+  /**
    * Reads a turn (from message_accepted to turn_completed); returns the last seq. While a connection
    * re-subscribes to a moved entity it catches up from the journal and skips live deltas, so right
    * after a move a turn may arrive as its persisted message alone; deltas, when there are any, are

@@ -123,7 +123,7 @@ public final class SessionSocket extends AllDirectives {
             (materializer, attributes) -> {
               Pair<BoundedSourceQueue<List<Message>>, Source<List<Message>, NotUsed>> outgoing =
                   Source.<List<Message>>queue(settings.socketBufferSize()).preMaterialize(materializer);
-              ActorRef<Object> connection =
+              ActorRef<SocketConnection.Input> connection =
                   system.systemActorOf(
                       SocketConnection.create(Session.entityRef(system, sessionId), userId, afterSeq, outgoing.first(), loggedOut),
                       "socket-" + UUID.randomUUID(),
@@ -132,7 +132,7 @@ public final class SessionSocket extends AllDirectives {
                   Flow.<Message>create()
                       .mapAsync(1, this::readFrame)
                       .to(
-                          ActorSink.<Frame, Object, SocketConnection.FrameAck>actorRefWithBackpressure(
+                          ActorSink.<Frame, SocketConnection.Input, SocketConnection.FrameAck>actorRefWithBackpressure(
                               connection,
                               (ackTo, frame) -> new SocketConnection.ClientFrame(frame.text(), frame.problem(), ackTo),
                               SocketConnection.ClientStarted::new,

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -36,14 +35,21 @@ import org.apache.pekko.stream.QueueOfferResult;
  * <p>Outgoing frames go into a bounded queue; a client that does not read fast enough to keep it
  * from overflowing is sent {@code resync} and disconnected, and the turn goes on without it.
  */
-final class SocketConnection extends AbstractBehavior<Object> {
+final class SocketConnection extends AbstractBehavior<SocketConnection.Input> {
+
+  /**
+   * What a connection hears: its socket's incoming side, and, through message adapters, the session's
+   * updates and answers and the log-out-everywhere topic. None of it leaves this node (the adapters'
+   * ref is what the session on another node holds and watches).
+   */
+  sealed interface Input extends NoSerializationVerificationNeeded {}
 
   /** The socket's incoming side, one frame at a time: its text, or what was wrong with it. */
-  record ClientFrame(String text, String problem, ActorRef<FrameAck> ackTo) implements NoSerializationVerificationNeeded {}
+  record ClientFrame(String text, String problem, ActorRef<FrameAck> ackTo) implements Input {}
 
-  record ClientStarted(ActorRef<FrameAck> ackTo) implements NoSerializationVerificationNeeded {}
+  record ClientStarted(ActorRef<FrameAck> ackTo) implements Input {}
 
-  enum ClientClosed implements NoSerializationVerificationNeeded {
+  enum ClientClosed implements Input {
     INSTANCE
   }
 
@@ -51,7 +57,14 @@ final class SocketConnection extends AbstractBehavior<Object> {
     INSTANCE
   }
 
-  private record SessionStopped(ActorRef<Session.Command> session) implements NoSerializationVerificationNeeded {}
+  private record SessionStopped(ActorRef<Session.Command> session) implements Input {}
+
+  private record SessionUpdated(SessionUpdate update) implements Input {}
+
+  /** The session's answer to one of the client's commands (accepted, decided, or refused). */
+  private record SessionAnswered(StatusReply<?> reply) implements Input {}
+
+  private record LoggedOut(LoggedOutEverywhere event) implements Input {}
 
   /** Thrown into the outgoing stream when its buffer overflowed; the stream turns it into {@code resync}. */
   static final class SubscriberTooSlow extends RuntimeException {
@@ -60,7 +73,7 @@ final class SocketConnection extends AbstractBehavior<Object> {
     }
   }
 
-  static Behavior<Object> create(
+  static Behavior<Input> create(
       EntityRef<Session.Command> session,
       String userId,
       long afterSeq,
@@ -69,7 +82,7 @@ final class SocketConnection extends AbstractBehavior<Object> {
     return Behaviors.setup(
         context -> {
           // a user who logs out everywhere loses their open sockets too, on every node
-          loggedOut.tell(Topic.subscribe(context.getSelf().narrow()));
+          loggedOut.tell(Topic.subscribe(context.messageAdapter(LoggedOutEverywhere.class, LoggedOut::new)));
           return new SocketConnection(context, session, userId, afterSeq, out);
         });
   }
@@ -88,9 +101,14 @@ final class SocketConnection extends AbstractBehavior<Object> {
    */
   private Long resumingAfter;
   private ActorRef<Session.Command> watchedSession;
+  /** What the session follows and sends its updates to; the session watches it to drop it when the socket goes. */
+  private final ActorRef<SessionUpdate> subscriber;
+  /** Where the session answers the client's commands; typed per command by {@link #answers()}. */
+  private final ActorRef<StatusReply<?>> answers;
 
+  @SuppressWarnings({"unchecked", "rawtypes"})
   private SocketConnection(
-      ActorContext<Object> context,
+      ActorContext<Input> context,
       EntityRef<Session.Command> session,
       String userId,
       long afterSeq,
@@ -100,29 +118,37 @@ final class SocketConnection extends AbstractBehavior<Object> {
     this.userId = userId;
     this.out = out;
     this.deliveredSeq = afterSeq;
+    this.subscriber = context.messageAdapter(SessionUpdate.class, SessionUpdated::new);
+    this.answers = (ActorRef) context.messageAdapter(StatusReply.class, reply -> new SessionAnswered(reply));
     subscribe(afterSeq);
   }
 
   @Override
-  public Receive<Object> createReceive() {
+  public Receive<Input> createReceive() {
     return newReceiveBuilder()
-        .onMessage(SessionUpdate.class, this::onUpdate)
-        .onMessage(StatusReply.class, this::onReply)
+        .onMessage(SessionUpdated.class, updated -> onUpdate(updated.update()))
+        .onMessage(SessionAnswered.class, answered -> onReply(answered.reply()))
         .onMessage(ClientStarted.class, started -> ack(started.ackTo()))
         .onMessage(ClientFrame.class, this::onFrame)
         .onMessage(SessionStopped.class, this::onSessionStopped)
-        .onMessage(LoggedOutEverywhere.class, this::onLoggedOutEverywhere)
+        .onMessage(LoggedOut.class, loggedOut -> onLoggedOutEverywhere(loggedOut.event()))
         .onMessage(ClientClosed.class, closed -> Behaviors.stopped())
         .build();
   }
 
   private void subscribe(long afterSeq) {
-    session.tell(new Session.Subscribe(userId, afterSeq, getContext().getSelf().narrow()));
+    session.tell(new Session.Subscribe(userId, afterSeq, subscriber));
+  }
+
+  /** The answers' ref as the type a command's {@code replyTo} names; every answer is a {@link StatusReply}. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private <T> ActorRef<StatusReply<T>> answers() {
+    return (ActorRef) answers;
   }
 
   // ---------------------------------------------------------------- session → client
 
-  private Behavior<Object> onUpdate(SessionUpdate update) {
+  private Behavior<Input> onUpdate(SessionUpdate update) {
     if (update instanceof SessionUpdate.Subscribed subscribed) {
       follow(subscribed.session());
       // a client's after_seq beyond the session's end means "from now": never skip what comes next
@@ -159,7 +185,7 @@ final class SocketConnection extends AbstractBehavior<Object> {
     return Optional.ofNullable(WireMessages.of(update));
   }
 
-  private Behavior<Object> onLoggedOutEverywhere(LoggedOutEverywhere loggedOut) {
+  private Behavior<Input> onLoggedOutEverywhere(LoggedOutEverywhere loggedOut) {
     if (!loggedOut.userId().equals(userId)) return this;
     send(List.of(WireMessages.error("revoked", "you logged out everywhere; log in again")));
     return closing();
@@ -170,15 +196,15 @@ final class SocketConnection extends AbstractBehavior<Object> {
    * actor is also the incoming side's sink; stopping it now would cancel the socket before its last
    * frames (resync, an error) are written, so it waits for the stream's end.
    */
-  private Behavior<Object> closing() {
+  private Behavior<Input> closing() {
     out.complete();
     return closed();
   }
 
   /** The outgoing stream has ended (completed or failed into resync); wait for the socket to go. */
-  private Behavior<Object> closed() {
+  private Behavior<Input> closed() {
     getContext().setReceiveTimeout(java.time.Duration.ofSeconds(10), ClientClosed.INSTANCE);
-    return Behaviors.receive(Object.class)
+    return Behaviors.receive(Input.class)
         .onMessage(ClientFrame.class, frame -> {
           frame.ackTo().tell(FrameAck.INSTANCE);
           return Behaviors.same();
@@ -195,7 +221,7 @@ final class SocketConnection extends AbstractBehavior<Object> {
     getContext().watchWith(entity, new SessionStopped(entity));
   }
 
-  private Behavior<Object> onSessionStopped(SessionStopped stopped) {
+  private Behavior<Input> onSessionStopped(SessionStopped stopped) {
     if (!stopped.session().equals(watchedSession)) return this;
     watchedSession = null;
     // the entity is starting again, maybe on another node; sharding buffers the subscription until
@@ -204,7 +230,7 @@ final class SocketConnection extends AbstractBehavior<Object> {
     return this;
   }
 
-  private Behavior<Object> onReply(StatusReply<?> reply) {
+  private Behavior<Input> onReply(StatusReply<?> reply) {
     if (reply.isError()) {
       String message = reply.getError().getMessage();
       return reply(WireMessages.error(WireMessages.codeOf(message), message));
@@ -217,7 +243,7 @@ final class SocketConnection extends AbstractBehavior<Object> {
   }
 
   /** An answer to the client's own frame; held back until session_info has gone out. */
-  private Behavior<Object> reply(ObjectNode message) {
+  private Behavior<Input> reply(ObjectNode message) {
     if (!informed) {
       beforeInfo.add(message);
       return this;
@@ -226,7 +252,7 @@ final class SocketConnection extends AbstractBehavior<Object> {
   }
 
   /** Frames go out together as one element of the bounded queue: a catch-up batch counts once. */
-  private Behavior<Object> send(List<ObjectNode> messages) {
+  private Behavior<Input> send(List<ObjectNode> messages) {
     List<Message> frames = new ArrayList<>(messages.size());
     try {
       for (ObjectNode message : messages) frames.add(TextMessage.create(WireJson.MAPPER.writeValueAsString(message)));
@@ -244,13 +270,13 @@ final class SocketConnection extends AbstractBehavior<Object> {
 
   // ---------------------------------------------------------------- client → session
 
-  private Behavior<Object> onFrame(ClientFrame frame) {
-    Behavior<Object> next = frame.problem() != null ? reply(WireMessages.error("invalid_message", frame.problem())) : handle(frame.text());
+  private Behavior<Input> onFrame(ClientFrame frame) {
+    Behavior<Input> next = frame.problem() != null ? reply(WireMessages.error("invalid_message", frame.problem())) : handle(frame.text());
     frame.ackTo().tell(FrameAck.INSTANCE);
     return next;
   }
 
-  private Behavior<Object> handle(String text) {
+  private Behavior<Input> handle(String text) {
     JsonNode message;
     try {
       message = WireJson.MAPPER.readTree(text);
@@ -273,7 +299,7 @@ final class SocketConnection extends AbstractBehavior<Object> {
       case "hitl_decision":
         return onDecision(message);
       case "cancel":
-        session.tell(new Session.CancelTurn(userId, textOrNull(message, "operation_id"), getContext().getSelf().<StatusReply<Done>>narrow()));
+        session.tell(new Session.CancelTurn(userId, textOrNull(message, "operation_id"), answers()));
         return this;
       case "":
         return reply(WireMessages.error("invalid_message", "the message has no 'type'"));
@@ -282,7 +308,7 @@ final class SocketConnection extends AbstractBehavior<Object> {
     }
   }
 
-  private Behavior<Object> onUserMessage(JsonNode message) {
+  private Behavior<Input> onUserMessage(JsonNode message) {
     JsonNode content = message.get("content");
     if (content == null || !content.isTextual() || content.asText().isBlank()) {
       return reply(WireMessages.error("invalid_message", "user_message needs a non-empty string 'content'"));
@@ -290,18 +316,18 @@ final class SocketConnection extends AbstractBehavior<Object> {
     session.tell(
         new Session.PostUserMessage(
             userId, content.asText(), textOrNull(message, "agent_type"), textOrNull(message, "operation_id"),
-            getContext().getSelf().narrow()));
+            answers()));
     return this;
   }
 
-  private Behavior<Object> onSwitchAgent(JsonNode message) {
+  private Behavior<Input> onSwitchAgent(JsonNode message) {
     String agentType = textOrNull(message, "agent_type");
     if (agentType == null) return reply(WireMessages.error("invalid_message", "switch_agent needs 'agent_type'"));
-    session.tell(new Session.SwitchAgent(userId, agentType, textOrNull(message, "reason"), getContext().getSelf().<StatusReply<Done>>narrow()));
+    session.tell(new Session.SwitchAgent(userId, agentType, textOrNull(message, "reason"), answers()));
     return this;
   }
 
-  private Behavior<Object> onToolResult(JsonNode message) {
+  private Behavior<Input> onToolResult(JsonNode message) {
     String callId = textOrNull(message, "call_id");
     JsonNode result = message.get("result");
     String error = textOrNull(message, "error");
@@ -311,11 +337,11 @@ final class SocketConnection extends AbstractBehavior<Object> {
     }
     String resultJson = error == null ? result.toString() : null;
     session.tell(new Session.RecordToolResult(
-        userId, callId, resultJson, error, textOrNull(message, "operation_id"), getContext().getSelf().<StatusReply<Done>>narrow()));
+        userId, callId, resultJson, error, textOrNull(message, "operation_id"), answers()));
     return this;
   }
 
-  private Behavior<Object> onDecision(JsonNode message) {
+  private Behavior<Input> onDecision(JsonNode message) {
     String callId = textOrNull(message, "call_id");
     String decision = textOrNull(message, "decision");
     if (callId == null || decision == null) {
@@ -326,11 +352,11 @@ final class SocketConnection extends AbstractBehavior<Object> {
     session.tell(
         new Session.Decide(
             userId, callId, decision, modifiedJson, textOrNull(message, "feedback"), textOrNull(message, "operation_id"),
-            getContext().getSelf().<StatusReply<Session.Decision>>narrow()));
+            answers()));
     return this;
   }
 
-  private Behavior<Object> onResume(JsonNode message) {
+  private Behavior<Input> onResume(JsonNode message) {
     JsonNode afterSeq = message.get("after_seq");
     if (afterSeq == null || !afterSeq.canConvertToLong() || afterSeq.asLong() < 0) {
       return reply(WireMessages.error("invalid_message", "resume needs a non-negative integer 'after_seq'"));
@@ -345,7 +371,7 @@ final class SocketConnection extends AbstractBehavior<Object> {
     return value == null || !value.isTextual() || value.asText().isBlank() ? null : value.asText();
   }
 
-  private Behavior<Object> ack(ActorRef<FrameAck> ackTo) {
+  private Behavior<Input> ack(ActorRef<FrameAck> ackTo) {
     ackTo.tell(FrameAck.INSTANCE);
     return this;
   }

@@ -41,7 +41,7 @@ class SocketConnectionTest {
   @Test
   void aClientThatFallsBehindItsBufferGetsResyncAndIsDropped() throws Exception {
     Pair<BoundedSourceQueue<List<Message>>, Source<List<Message>, NotUsed>> frames = Source.<List<Message>>queue(4).preMaterialize(testKit.system());
-    ActorRef<Object> connection = connect(frames.first(), Long.MAX_VALUE);
+    ActorRef<SocketConnection.Input> connection = connect(frames.first(), Long.MAX_VALUE);
     ActorRef<SessionUpdate> subscriber = subscribed(0);
 
     // nobody reads the socket: the buffer holds session_info and three deltas, the next one overflows
@@ -97,7 +97,7 @@ class SocketConnectionTest {
   @Test
   void sessionInfoIsTheFirstMessageEvenWhenTheClientSpeaksFirst() {
     Pair<BoundedSourceQueue<List<Message>>, Source<List<Message>, NotUsed>> frames = Source.<List<Message>>queue(64).preMaterialize(testKit.system());
-    ActorRef<Object> connection = connect(frames.first(), Long.MAX_VALUE);
+    ActorRef<SocketConnection.Input> connection = connect(frames.first(), Long.MAX_VALUE);
     TestProbe<SocketConnection.FrameAck> acks = testKit.createTestProbe();
     connection.tell(new SocketConnection.ClientFrame("{\"type\":\"ping\"}", null, acks.getRef()));
     acks.expectMessage(SocketConnection.FrameAck.INSTANCE);
@@ -108,7 +108,7 @@ class SocketConnectionTest {
   @Test
   void toolResultsDecisionsAndCancelsCarryTheirOperationIdToTheSession() {
     Pair<BoundedSourceQueue<List<Message>>, Source<List<Message>, NotUsed>> frames = Source.<List<Message>>queue(64).preMaterialize(testKit.system());
-    ActorRef<Object> connection = connect(frames.first(), Long.MAX_VALUE);
+    ActorRef<SocketConnection.Input> connection = connect(frames.first(), Long.MAX_VALUE);
     subscribed(3);
     TestProbe<SocketConnection.FrameAck> acks = testKit.createTestProbe();
     connection.tell(new SocketConnection.ClientFrame(
@@ -128,7 +128,7 @@ class SocketConnectionTest {
         .toList();
   }
 
-  private ActorRef<Object> connect(BoundedSourceQueue<List<Message>> queue, long afterSeq) {
+  private ActorRef<SocketConnection.Input> connect(BoundedSourceQueue<List<Message>> queue, long afterSeq) {
     return testKit.spawn(
         SocketConnection.create(TestEntityRef.of(Session.ENTITY_KEY, "s-1", session.getRef()), "user-1", afterSeq, queue, loggedOut));
   }

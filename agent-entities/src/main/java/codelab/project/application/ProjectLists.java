@@ -1,7 +1,9 @@
 package codelab.project.application;
 
+import codelab.Refusal;
 import codelab.WorkflowSettings;
 import codelab.project.Project;
+import codelab.project.ProjectError;
 import codelab.user.User;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +47,7 @@ public final class ProjectLists {
                         .<Project.Summary>askWithStatus(replyTo -> new Project.Get(userId, replyTo), settings.askTimeout())
                         .exceptionallyCompose(
                             failure ->
-                                codelab.Refusal.reason(failure).isPresent()
+                                Refusal.is(failure, ProjectError.NOT_FOUND)
                                     ? CompletableFuture.completedFuture(null)
                                     : CompletableFuture.failedFuture(failure))
                         .toCompletableFuture())

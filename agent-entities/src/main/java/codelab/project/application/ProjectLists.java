@@ -37,7 +37,7 @@ public final class ProjectLists {
         .thenCompose(page -> summaries(userId, page.projectIds()).thenApply(projects -> new Page(projects, page.total())));
   }
 
-  /** A project that refuses (deleted since) is left out of the page. */
+  /** A project no longer found (deleted since) is left out of the page. */
   private CompletionStage<List<Project.Summary>> summaries(String userId, List<String> projectIds) {
     List<CompletableFuture<Project.Summary>> asks =
         projectIds.stream()

@@ -21,4 +21,9 @@ public final class Refusal {
   public static boolean is(Throwable failure, String reason) {
     return reason(failure).filter(reason::equals).isPresent();
   }
+
+  /** True when {@code failure} is the entity refusing for {@code error}. */
+  public static boolean is(Throwable failure, EntityError error) {
+    return is(failure, error.message());
+  }
 }

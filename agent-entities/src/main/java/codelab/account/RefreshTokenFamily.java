@@ -31,7 +31,6 @@ public final class RefreshTokenFamily
     extends EventSourcedBehaviorWithEnforcedReplies<RefreshTokenFamily.Command, RefreshTokenFamily.Event, RefreshTokenFamily.State> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "RefreshTokenFamily");
-  public static final String INVALID = "refresh token is invalid, expired or revoked";
   /** Used hashes remembered to recognise a replay; a family rotates every 15 minutes at most for 30 days. */
   static final int USED_KEPT = 3000;
 
@@ -131,7 +130,7 @@ public final class RefreshTokenFamily
   }
 
   private ReplyEffect<Event, State> onRevoke(State state, Revoke cmd) {
-    if (!state.isStarted()) return Effect().reply(cmd.replyTo(), StatusReply.error(INVALID));
+    if (!state.isStarted()) return Effect().reply(cmd.replyTo(), RefreshTokenError.INVALID.reply());
     if (state.revoked()) return Effect().reply(cmd.replyTo(), StatusReply.success(state.holder()));
     return Effect()
         .persist(new Revoked(cmd.reason(), clock.instant()))

@@ -27,7 +27,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 /**
  * The login of one user, keyed by the normalised username: being one entity per name is what makes a
  * username unique under concurrent registrations (the first {@link Register} wins, the second gets
- * {@link #USERNAME_TAKEN}). It holds the password hash (never the password), the brute-force lockout
+ * {@link AccountError#USERNAME_TAKEN}). It holds the password hash (never the password), the brute-force lockout
  * (after {@link LockoutPolicy#maxFailures()} consecutive failures, for {@link LockoutPolicy#duration()}),
  * and the account's security events: its journal is the auth audit trail.
  */
@@ -35,7 +35,6 @@ public final class UserAccount
     extends EventSourcedBehaviorWithEnforcedReplies<UserAccount.Command, UserAccount.Event, UserAccount.State> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "UserAccount");
-  public static final String USERNAME_TAKEN = "username is taken";
   /** Security events kept in the state for the user's query; the journal keeps them all. */
   static final int RECENT_EVENTS = 200;
 
@@ -174,13 +173,13 @@ public final class UserAccount
         .onCommand(GetCredentials.class, cmd -> Effect().reply(cmd.replyTo(), new Credentials(null, null, null, null)))
         .onCommand(RecordLogin.class, cmd -> Effect().reply(cmd.replyTo(), new Credentials(null, null, null, null)))
         .onCommand(RecordSecurityEvent.class, cmd -> Effect().reply(cmd.replyTo(), Done.getInstance()))
-        .onCommand(GetSecurityEvents.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.error("not found")))
-        .onCommand(GetProfile.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.error("not found")));
+        .onCommand(GetSecurityEvents.class, cmd -> Effect().reply(cmd.replyTo(), AccountError.NOT_FOUND.reply()))
+        .onCommand(GetProfile.class, cmd -> Effect().reply(cmd.replyTo(), AccountError.NOT_FOUND.reply()));
 
     CommandHandlerWithReplyBuilderByState<Command, Event, State, State> taken =
         newCommandHandlerWithReplyBuilder().forState(State::isRegistered);
     taken
-        .onCommand(Register.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.error(USERNAME_TAKEN)))
+        .onCommand(Register.class, cmd -> Effect().reply(cmd.replyTo(), AccountError.USERNAME_TAKEN.reply()))
         .onCommand(GetCredentials.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.credentials()))
         .onCommand(RecordLogin.class, this::onRecordLogin)
         .onCommand(
@@ -194,13 +193,13 @@ public final class UserAccount
             (state, cmd) ->
                 state.userId().equals(cmd.userId())
                     ? Effect().reply(cmd.replyTo(), StatusReply.success(state.recentEvents()))
-                    : Effect().reply(cmd.replyTo(), StatusReply.error("not found")))
+                    : Effect().reply(cmd.replyTo(), AccountError.NOT_FOUND.reply()))
         .onCommand(
             GetProfile.class,
             (state, cmd) ->
                 state.userId().equals(cmd.userId())
                     ? Effect().reply(cmd.replyTo(), StatusReply.success(new Profile(state.userId(), state.username(), state.email())))
-                    : Effect().reply(cmd.replyTo(), StatusReply.error("not found")));
+                    : Effect().reply(cmd.replyTo(), AccountError.NOT_FOUND.reply()));
 
     return free.orElse(taken).build();
   }

@@ -25,14 +25,12 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
  * A user's project: a named folder of sessions. Every command names the caller, and the project
- * answers {@link #NOT_FOUND} to anyone but its owner (and to everyone once deleted), so ownership is
+ * answers {@link ProjectError#NOT_FOUND} to anyone but its owner (and to everyone once deleted), so ownership is
  * enforced where the data lives, not only in the routes.
  */
 public final class Project extends EventSourcedBehaviorWithEnforcedReplies<Project.Command, Project.Event, Project.State> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Project");
-  public static final String NOT_FOUND = "project not found";
-  public static final String ALREADY_EXISTS = "project already exists";
 
   public sealed interface Command extends JsonSerializable {}
 
@@ -119,11 +117,11 @@ public final class Project extends EventSourcedBehaviorWithEnforcedReplies<Proje
                 Effect()
                     .persist(new ProjectCreated(cmd.userId(), cmd.name(), cmd.description(), clock.instant()))
                     .thenReply(cmd.replyTo(), s -> StatusReply.success(summary(s))))
-        .onCommand(Get.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.error(NOT_FOUND)))
-        .onCommand(Update.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.error(NOT_FOUND)))
-        .onCommand(Delete.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.error(NOT_FOUND)))
-        .onCommand(AddSession.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.error(NOT_FOUND)))
-        .onCommand(ListSessions.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.error(NOT_FOUND)));
+        .onCommand(Get.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()))
+        .onCommand(Update.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()))
+        .onCommand(Delete.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()))
+        .onCommand(AddSession.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()))
+        .onCommand(ListSessions.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()));
 
     CommandHandlerWithReplyBuilderByState<Command, Event, State, State> born =
         newCommandHandlerWithReplyBuilder().forState(state -> state.ownerId() != null);
@@ -132,7 +130,7 @@ public final class Project extends EventSourcedBehaviorWithEnforcedReplies<Proje
             (state, cmd) ->
                 state.isOwnedBy(cmd.userId())
                     ? Effect().reply(cmd.replyTo(), StatusReply.success(summary(state)))
-                    : Effect().reply(cmd.replyTo(), StatusReply.error(ALREADY_EXISTS)))
+                    : Effect().reply(cmd.replyTo(), ProjectError.ALREADY_EXISTS.reply()))
         .onCommand(Get.class, (state, cmd) -> owned(state, cmd.userId(), cmd.replyTo(), () -> Effect().reply(cmd.replyTo(), StatusReply.success(summary(state)))))
         .onCommand(Update.class, this::onUpdate)
         .onCommand(
@@ -171,7 +169,7 @@ public final class Project extends EventSourcedBehaviorWithEnforcedReplies<Proje
   /** The effect for the owner; for anyone else (or a deleted project) the same "not found" as for no project. */
   private <T> ReplyEffect<Event, State> owned(
       State state, String userId, ActorRef<StatusReply<T>> replyTo, java.util.function.Supplier<ReplyEffect<Event, State>> effect) {
-    if (!state.isOwnedBy(userId)) return Effect().reply(replyTo, StatusReply.error(NOT_FOUND));
+    if (!state.isOwnedBy(userId)) return Effect().reply(replyTo, ProjectError.NOT_FOUND.reply());
     return effect.get();
   }
 

@@ -1,18 +1,10 @@
 package codelab.session;
 
-import java.util.Arrays;
-import java.util.Map;
+import codelab.EntityError;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-import org.apache.pekko.pattern.StatusReply;
 
-/**
- * Why a session refused a command. A refusal crosses nodes as a {@link StatusReply} error, which
- * carries only its message text, so the text is the identity: {@link #ofMessage} turns it back into
- * the error at the edge. Clients and tests see the messages: do not reword them.
- */
-public enum SessionError {
+/** Why a session refused a command (see {@link EntityError}: the messages are the identity). */
+public enum SessionError implements EntityError {
   /** Also for someone else's session: a foreign session is "not found", never "forbidden". */
   NOT_FOUND("session not found", Kind.NOT_FOUND),
   ALREADY_EXISTS("session already exists", Kind.CONFLICT),
@@ -30,18 +22,6 @@ public enum SessionError {
   ARCHIVED("session is archived", Kind.CONFLICT),
   EMPTY_TITLE("title is empty", Kind.INVALID);
 
-  /** What the caller can do about it, which is what the edge's status and error codes say. */
-  public enum Kind {
-    NOT_FOUND,
-    /** The request is well-formed but the session's state does not allow it (now). */
-    CONFLICT,
-    /** The request itself is wrong. */
-    INVALID
-  }
-
-  private static final Map<String, SessionError> BY_MESSAGE =
-      Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(SessionError::message, Function.identity()));
-
   private final String message;
   private final Kind kind;
 
@@ -50,20 +30,18 @@ public enum SessionError {
     this.kind = kind;
   }
 
+  @Override
   public String message() {
     return message;
   }
 
+  @Override
   public Kind kind() {
     return kind;
   }
 
-  public <T> StatusReply<T> reply() {
-    return StatusReply.error(message);
-  }
-
   /** The error a refusal's message names; empty for a message that is not a session's refusal. */
   public static Optional<SessionError> ofMessage(String message) {
-    return Optional.ofNullable(message == null ? null : BY_MESSAGE.get(message));
+    return EntityError.ofMessage(SessionError.class, message);
   }
 }

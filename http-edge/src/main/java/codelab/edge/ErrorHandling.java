@@ -1,7 +1,9 @@
 package codelab.edge;
 
+import codelab.EntityError;
 import codelab.Refusal;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -36,6 +38,32 @@ public final class ErrorHandling extends AllDirectives {
     return Refusal.reason(failure)
         .map(reason -> CompletableFuture.completedFuture(answer.apply(reason)))
         .orElseGet(() -> CompletableFuture.failedFuture(failure));
+  }
+
+  /**
+   * The answer to a refusal from an entity's {@code vocabulary} (its enum's lookup), by the error's
+   * kind; {@code otherwise} answers a refusal the vocabulary does not name.
+   */
+  public static <E extends EntityError> CompletionStage<HttpResponse> onRefusal(
+      Throwable failure, Function<String, Optional<E>> vocabulary, Function<String, HttpResponse> otherwise) {
+    return onRefusal(failure, reason -> vocabulary.apply(reason).map(ErrorHandling::refused).orElseGet(() -> otherwise.apply(reason)));
+  }
+
+  /** An entity's refusal with its own message. */
+  public static HttpResponse refused(EntityError error) {
+    return refused(error, error.message());
+  }
+
+  /**
+   * An entity's refusal with a message that says more than the entity's: the kind alone chooses the
+   * status and the code, here and nowhere else, for every entity.
+   */
+  public static HttpResponse refused(EntityError error, String message) {
+    return switch (error.kind()) {
+      case NOT_FOUND -> ApiError.response(StatusCodes.NOT_FOUND, "not_found", message);
+      case CONFLICT -> ApiError.response(StatusCodes.CONFLICT, "conflict", message);
+      case INVALID -> ApiError.badRequest(message);
+    };
   }
 
   public Route wrap(Route inner) {

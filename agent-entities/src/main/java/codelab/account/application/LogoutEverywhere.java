@@ -1,7 +1,9 @@
 package codelab.account.application;
 
+import codelab.Refusal;
 import codelab.Retry;
 import codelab.WorkflowSettings;
+import codelab.account.RefreshTokenError;
 import codelab.account.RefreshTokenFamily;
 import codelab.account.UserAccount;
 import codelab.user.User;
@@ -51,7 +53,7 @@ public final class LogoutEverywhere {
   private CompletionStage<Done> revoke(String familyId) {
     return RefreshTokenFamily.entityRef(system, familyId)
         .<RefreshTokenFamily.Holder>askWithStatus(replyTo -> new RefreshTokenFamily.Revoke("logged out everywhere", replyTo), settings.askTimeout())
-        .handle((holder, failure) -> failure == null || codelab.Refusal.is(failure, RefreshTokenFamily.INVALID) ? null : failure)
+        .handle((holder, failure) -> failure == null || Refusal.is(failure, RefreshTokenError.INVALID) ? null : failure)
         .thenCompose(failure -> failure == null ? CompletableFuture.completedFuture(Done.getInstance()) : CompletableFuture.failedFuture(failure));
   }
 }

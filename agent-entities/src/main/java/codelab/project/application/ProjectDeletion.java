@@ -4,6 +4,7 @@ import codelab.Refusal;
 import codelab.Retry;
 import codelab.WorkflowSettings;
 import codelab.project.Project;
+import codelab.project.ProjectError;
 import codelab.session.application.SessionArchive;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class ProjectDeletion {
                 .thenApply(deleted -> true)
                 .exceptionallyCompose(
                     failure ->
-                        Refusal.is(failure, Project.NOT_FOUND) ? CompletableFuture.completedFuture(false) : CompletableFuture.failedFuture(failure)));
+                        Refusal.is(failure, ProjectError.NOT_FOUND) ? CompletableFuture.completedFuture(false) : CompletableFuture.failedFuture(failure)));
   }
 
   private CompletionStage<List<String>> sessionsOf(String userId, String projectId, int offset, List<String> found) {

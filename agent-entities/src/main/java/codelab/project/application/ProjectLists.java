@@ -1,7 +1,9 @@
 package codelab.project.application;
 
+import codelab.Refusal;
 import codelab.WorkflowSettings;
 import codelab.project.Project;
+import codelab.project.ProjectError;
 import codelab.user.User;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +37,7 @@ public final class ProjectLists {
         .thenCompose(page -> summaries(userId, page.projectIds()).thenApply(projects -> new Page(projects, page.total())));
   }
 
-  /** A project that refuses (deleted since) is left out of the page. */
+  /** A project no longer found (deleted since) is left out of the page. */
   private CompletionStage<List<Project.Summary>> summaries(String userId, List<String> projectIds) {
     List<CompletableFuture<Project.Summary>> asks =
         projectIds.stream()
@@ -45,7 +47,7 @@ public final class ProjectLists {
                         .<Project.Summary>askWithStatus(replyTo -> new Project.Get(userId, replyTo), settings.askTimeout())
                         .exceptionallyCompose(
                             failure ->
-                                codelab.Refusal.reason(failure).isPresent()
+                                Refusal.is(failure, ProjectError.NOT_FOUND)
                                     ? CompletableFuture.completedFuture(null)
                                     : CompletableFuture.failedFuture(failure))
                         .toCompletableFuture())

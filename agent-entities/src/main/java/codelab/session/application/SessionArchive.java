@@ -35,7 +35,7 @@ public final class SessionArchive {
         .thenApply(archived -> Done.getInstance())
         .exceptionallyCompose(
             failure ->
-                Refusal.is(failure, SessionError.NOT_FOUND.message())
+                Refusal.is(failure, SessionError.NOT_FOUND)
                     ? CompletableFuture.completedFuture(Done.getInstance())
                     : CompletableFuture.failedFuture(failure));
   }

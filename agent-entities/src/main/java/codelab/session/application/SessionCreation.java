@@ -4,6 +4,7 @@ import codelab.Refusal;
 import codelab.Retry;
 import codelab.WorkflowSettings;
 import codelab.project.Project;
+import codelab.project.ProjectError;
 import codelab.project.application.DefaultProject;
 import codelab.session.Session;
 import codelab.session.SessionError;
@@ -66,7 +67,7 @@ public final class SessionCreation {
     if (projectId == null) return defaultProject.ensure(userId);
     return Project.entityRef(system, projectId)
         .<Project.Summary>askWithStatus(replyTo -> new Project.Get(userId, replyTo), settings.askTimeout())
-        .exceptionallyCompose(failure -> Refusal.is(failure, Project.NOT_FOUND) ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(failure));
+        .exceptionallyCompose(failure -> Refusal.is(failure, ProjectError.NOT_FOUND) ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(failure));
   }
 
   /** The new session; the one an earlier attempt created, if it got that far; null for an unknown agent type. */
@@ -76,8 +77,8 @@ public final class SessionCreation {
         .<Session.Summary>askWithStatus(replyTo -> new Session.Create(userId, projectId, title, agentType, replyTo), settings.askTimeout())
         .exceptionallyCompose(
             failure -> {
-              if (Refusal.is(failure, SessionError.UNKNOWN_AGENT.message())) return CompletableFuture.completedFuture(null);
-              if (Refusal.is(failure, SessionError.ALREADY_EXISTS.message())) {
+              if (Refusal.is(failure, SessionError.UNKNOWN_AGENT)) return CompletableFuture.completedFuture(null);
+              if (Refusal.is(failure, SessionError.ALREADY_EXISTS)) {
                 return session.askWithStatus(replyTo -> new Session.GetSummary(userId, replyTo), settings.askTimeout());
               }
               return CompletableFuture.failedFuture(failure);
@@ -94,7 +95,7 @@ public final class SessionCreation {
         .<Outcome>thenApply(added -> new Created(created))
         .exceptionallyCompose(
             failure ->
-                Refusal.is(failure, Project.NOT_FOUND)
+                Refusal.is(failure, ProjectError.NOT_FOUND)
                     ? archive.archive(userId, created.sessionId()).thenApply(archived -> new ProjectNotFound())
                     : CompletableFuture.failedFuture(failure));
   }

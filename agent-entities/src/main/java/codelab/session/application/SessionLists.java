@@ -3,6 +3,7 @@ package codelab.session.application;
 import codelab.Refusal;
 import codelab.WorkflowSettings;
 import codelab.project.Project;
+import codelab.project.ProjectError;
 import codelab.session.Session;
 import codelab.user.User;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public final class SessionLists {
         .thenCompose(page -> page(userId, page.sessionIds(), page.total()).thenApply(Optional::of))
         .exceptionallyCompose(
             failure ->
-                Refusal.is(failure, Project.NOT_FOUND) ? CompletableFuture.completedFuture(Optional.empty()) : CompletableFuture.failedFuture(failure));
+                Refusal.is(failure, ProjectError.NOT_FOUND) ? CompletableFuture.completedFuture(Optional.empty()) : CompletableFuture.failedFuture(failure));
   }
 
   private CompletionStage<Page> page(String userId, List<String> sessionIds, int total) {

@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import codelab.Refusal;
 import codelab.WorkflowSettings;
+import codelab.account.AccountError;
 import codelab.account.UserAccount;
 import codelab.account.application.LogoutEverywhere;
 import codelab.account.application.NewLogin;
@@ -131,8 +132,9 @@ public final class AuthRoutes extends AllDirectives {
             .thenApply(registered -> JsonResponses.response(StatusCodes.CREATED, new RegisteredBody(registered.userId(), registered.username())))
             .exceptionallyCompose(
                 failure ->
+                    // the one refusal of a registration, told with the name the caller asked for
                     ErrorHandling.onRefusal(
-                        failure, taken -> ApiError.response(StatusCodes.CONFLICT, "conflict", "username '" + username + "' is already taken")));
+                        failure, taken -> ErrorHandling.refused(AccountError.USERNAME_TAKEN, "username '" + username + "' is already taken")));
     return completeWithFuture(response);
   }
 

@@ -2,6 +2,7 @@ package codelab.edge.auth;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import codelab.account.RefreshTokenError;
 import codelab.account.RefreshTokenFamily;
 import codelab.Refusal;
 import codelab.account.UserAccount;
@@ -145,7 +146,7 @@ public final class TokenEndpoint extends AllDirectives {
     }
     Optional<String> familyId = RefreshTokens.familyOf(presented);
     if (familyId.isEmpty()) {
-      return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "invalid_grant", RefreshTokenFamily.INVALID));
+      return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "invalid_grant", RefreshTokenError.INVALID.message()));
     }
     RefreshTokens.Minted next = RefreshTokens.mint(familyId.get());
     return RefreshTokenFamily.entityRef(system, familyId.get())
@@ -160,8 +161,8 @@ public final class TokenEndpoint extends AllDirectives {
                         .thenApply(done -> tokenResponse(holder.userId(), holder.username(), holder.scope(), next.token()));
                 case RefreshTokenFamily.Rotation.REUSED ->
                     audit(holder, "refresh_reuse_detected", "login " + familyId.get() + " revoked", origin)
-                        .thenApply(done -> error(StatusCodes.BAD_REQUEST, "invalid_grant", RefreshTokenFamily.INVALID));
-                default -> CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "invalid_grant", RefreshTokenFamily.INVALID));
+                        .thenApply(done -> error(StatusCodes.BAD_REQUEST, "invalid_grant", RefreshTokenError.INVALID.message()));
+                default -> CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "invalid_grant", RefreshTokenError.INVALID.message()));
               };
             });
   }

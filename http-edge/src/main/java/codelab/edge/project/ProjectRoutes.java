@@ -12,12 +12,14 @@ import codelab.edge.auth.AuthenticatedUser;
 import codelab.edge.auth.Authenticator;
 import codelab.edge.session.SessionJson;
 import codelab.project.Project;
+import codelab.project.ProjectError;
 import codelab.project.application.ProjectCreation;
 import codelab.project.application.ProjectDeletion;
 import codelab.project.application.ProjectLists;
 import codelab.session.application.SessionLists;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -97,7 +99,7 @@ public final class ProjectRoutes extends AllDirectives {
         Project.entityRef(system, projectId)
             .<Project.Summary>askWithStatus(replyTo -> new Project.Get(user.userId(), replyTo), settings.askTimeout())
             .thenApply(project -> JsonResponses.response(StatusCodes.OK, ProjectJson.ProjectBody.of(project)))
-            .exceptionallyCompose(failure -> ErrorHandling.onRefusal(failure, reason -> ApiError.notFound("project"))));
+            .exceptionallyCompose(ProjectRoutes::refusal));
   }
 
   private Route update(AuthenticatedUser user, String projectId, JsonNode body) {
@@ -110,7 +112,7 @@ public final class ProjectRoutes extends AllDirectives {
         Project.entityRef(system, projectId)
             .<Project.Summary>askWithStatus(replyTo -> new Project.Update(user.userId(), name, description, replyTo), settings.askTimeout())
             .thenApply(project -> JsonResponses.response(StatusCodes.OK, ProjectJson.ProjectBody.of(project)))
-            .exceptionallyCompose(failure -> ErrorHandling.onRefusal(failure, reason -> ApiError.notFound("project"))));
+            .exceptionallyCompose(ProjectRoutes::refusal));
   }
 
   private Route remove(AuthenticatedUser user, String projectId) {
@@ -130,6 +132,11 @@ public final class ProjectRoutes extends AllDirectives {
                 page ->
                     page.map(p -> JsonResponses.response(StatusCodes.OK, SessionJson.SessionPage.of(p.sessions(), p.total(), paging)))
                         .orElseGet(() -> ApiError.notFound("project"))));
+  }
+
+  /** A project's refusal as REST answers it; to its owner, a project that answers anything else is not there either. */
+  private static CompletionStage<HttpResponse> refusal(Throwable failure) {
+    return ErrorHandling.onRefusal(failure, ProjectError::ofMessage, reason -> ApiError.notFound("project"));
   }
 
   private static Optional<HttpResponse> validate(String name, String description, boolean nameRequired) {

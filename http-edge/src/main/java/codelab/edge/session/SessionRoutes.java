@@ -12,6 +12,7 @@ import codelab.edge.Paging;
 import codelab.edge.auth.AuthenticatedUser;
 import codelab.edge.auth.Authenticator;
 import codelab.session.Session;
+import codelab.session.SessionError;
 import codelab.session.application.SessionCreation;
 import codelab.session.application.SessionLists;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -145,17 +146,13 @@ public final class SessionRoutes extends AllDirectives {
         Session.entityRef(system, sessionId)
             .askWithStatus(command::apply, settings.askTimeout())
             .thenApply(value -> JsonResponses.response(StatusCodes.OK, body.apply(value)))
-            .exceptionallyCompose(failure -> ErrorHandling.onRefusal(failure, SessionRoutes::refusal));
+            .exceptionallyCompose(SessionRoutes::refusal);
     return completeWithFuture(response);
   }
 
-  /** A session's refusal as REST answers it: the WebSocket's error code for it, as an HTTP status. */
-  private static HttpResponse refusal(String reason) {
-    return switch (WireMessages.codeOf(reason)) {
-      case "not_found" -> ApiError.response(StatusCodes.NOT_FOUND, "not_found", reason);
-      case "conflict" -> ApiError.response(StatusCodes.CONFLICT, "conflict", reason);
-      default -> ApiError.badRequest(reason);
-    };
+  /** A session's refusal as REST answers it; one the session's vocabulary does not name is the request's fault, as on the WebSocket. */
+  private static CompletionStage<HttpResponse> refusal(Throwable failure) {
+    return ErrorHandling.onRefusal(failure, SessionError::ofMessage, ApiError::badRequest);
   }
 
   /** A decision over REST: the same command as a hitl_decision on the WebSocket, from any device. */
@@ -171,7 +168,7 @@ public final class SessionRoutes extends AllDirectives {
             .<Session.Decision>askWithStatus(
                 replyTo -> new Session.Decide(user.userId(), callId, decision, modifiedJson, feedback, replyTo), settings.askTimeout())
             .thenApply(decided -> JsonResponses.response(StatusCodes.OK, new SessionJson.Decided(callId, decided.decision())))
-            .exceptionallyCompose(failure -> ErrorHandling.onRefusal(failure, SessionRoutes::refusal));
+            .exceptionallyCompose(SessionRoutes::refusal);
     return completeWithFuture(response);
   }
 }

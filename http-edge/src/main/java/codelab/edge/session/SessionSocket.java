@@ -150,7 +150,7 @@ public final class SessionSocket extends AllDirectives {
         new PFBuilder<Throwable, Message>()
             .match(
                 SocketConnection.SubscriberTooSlow.class,
-                e -> TextMessage.create(WireMessages.resync(e.getMessage()).toString()))
+                e -> TextMessage.create(WireMessages.text(WireMessages.resync(e.getMessage()))))
             .build());
   }
 

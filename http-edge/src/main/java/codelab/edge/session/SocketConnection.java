@@ -7,7 +7,6 @@ import codelab.session.Session;
 import codelab.session.SessionUpdate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -94,7 +93,7 @@ final class SocketConnection extends AbstractBehavior<SocketConnection.Input> {
   private long deliveredSeq;
   private boolean informed;
   /** Answers to the client's own frames that came before session_info, which must be the first message. */
-  private final List<ObjectNode> beforeInfo = new ArrayList<>();
+  private final List<ServerMessage> beforeInfo = new ArrayList<>();
   /**
    * After a {@code resume} the session replays from the client's seq: updates already on their way
    * from the earlier subscription are dropped until the new one is confirmed.
@@ -156,7 +155,7 @@ final class SocketConnection extends AbstractBehavior<SocketConnection.Input> {
       resumingAfter = null;
       if (!informed) {
         informed = true;
-        List<ObjectNode> first = new ArrayList<>();
+        List<ServerMessage> first = new ArrayList<>();
         first.add(WireMessages.sessionInfo(subscribed));
         first.addAll(beforeInfo);
         beforeInfo.clear();
@@ -170,7 +169,7 @@ final class SocketConnection extends AbstractBehavior<SocketConnection.Input> {
     }
     if (resumingAfter != null) return this;
     if (update instanceof SessionUpdate.Batch batch) {
-      List<ObjectNode> frames = new ArrayList<>();
+      List<ServerMessage> frames = new ArrayList<>();
       for (SessionUpdate each : batch.updates()) wireIfNew(each).ifPresent(frames::add);
       return frames.isEmpty() ? this : send(frames);
     }
@@ -178,7 +177,7 @@ final class SocketConnection extends AbstractBehavior<SocketConnection.Input> {
   }
 
   /** The wire form of an update the client has not had yet (a re-subscription may replay some). */
-  private Optional<ObjectNode> wireIfNew(SessionUpdate update) {
+  private Optional<ServerMessage> wireIfNew(SessionUpdate update) {
     long seq = SessionUpdate.seqOf(update);
     if (seq > 0 && seq <= deliveredSeq) return Optional.empty();
     if (seq > 0) deliveredSeq = seq;
@@ -243,7 +242,7 @@ final class SocketConnection extends AbstractBehavior<SocketConnection.Input> {
   }
 
   /** An answer to the client's own frame; held back until session_info has gone out. */
-  private Behavior<Input> reply(ObjectNode message) {
+  private Behavior<Input> reply(ServerMessage message) {
     if (!informed) {
       beforeInfo.add(message);
       return this;
@@ -252,13 +251,9 @@ final class SocketConnection extends AbstractBehavior<SocketConnection.Input> {
   }
 
   /** Frames go out together as one element of the bounded queue: a catch-up batch counts once. */
-  private Behavior<Input> send(List<ObjectNode> messages) {
+  private Behavior<Input> send(List<ServerMessage> messages) {
     List<Message> frames = new ArrayList<>(messages.size());
-    try {
-      for (ObjectNode message : messages) frames.add(TextMessage.create(WireJson.MAPPER.writeValueAsString(message)));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    for (ServerMessage message : messages) frames.add(TextMessage.create(WireMessages.text(message)));
     QueueOfferResult result = out.offer(frames);
     if (result == QueueOfferResult.dropped()) {
       out.fail(new SubscriberTooSlow());

@@ -3,92 +3,80 @@ package codelab.edge.session;
 import codelab.edge.WireJson;
 import codelab.session.SessionError;
 import codelab.session.SessionUpdate;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 
-/** The WebSocket messages of PROTOCOL.md that the server sends, built from what the session says. */
+/** The server's WebSocket messages ({@link ServerMessage}), built from what the session says. */
 final class WireMessages {
 
   private WireMessages() {}
 
-  static ObjectNode sessionInfo(SessionUpdate.Subscribed subscribed) {
-    return message("session_info")
-        .put("session_id", subscribed.sessionId())
-        .put("current_agent", subscribed.currentAgent())
-        .put("last_seq", subscribed.lastSeq());
+  static ServerMessage sessionInfo(SessionUpdate.Subscribed subscribed) {
+    return new ServerMessage.SessionInfo(subscribed.sessionId(), subscribed.currentAgent(), subscribed.lastSeq());
   }
 
   /** The wire form of a session update; null for updates that are not sent as such. */
-  static ObjectNode of(SessionUpdate update) {
+  static ServerMessage of(SessionUpdate update) {
     if (update instanceof SessionUpdate.MessageAccepted u) {
       return messageAccepted(u.seq(), u.operationId(), u.content());
     } else if (update instanceof SessionUpdate.AssistantDelta u) {
-      return message("assistant_delta").put("turn_id", u.turnId()).put("index", u.index()).put("token", u.token());
+      return new ServerMessage.AssistantDelta(u.turnId(), u.index(), u.token());
     } else if (update instanceof SessionUpdate.AssistantMessage u) {
-      ObjectNode node =
-          message("assistant_message").put("seq", u.seq()).put("turn_id", u.turnId()).put("content", u.content()).put("is_final", true);
-      if (u.usage() != null) {
-        node.putObject("usage")
-            .put("prompt_tokens", u.usage().promptTokens())
-            .put("completion_tokens", u.usage().completionTokens())
-            .put("total_tokens", u.usage().promptTokens() + u.usage().completionTokens());
-      }
-      return node;
+      ServerMessage.Usage usage = u.usage() == null ? null : new ServerMessage.Usage(
+          u.usage().promptTokens(), u.usage().completionTokens(), u.usage().promptTokens() + u.usage().completionTokens());
+      return new ServerMessage.AssistantMessage(u.seq(), u.turnId(), u.content(), true, usage);
     } else if (update instanceof SessionUpdate.AgentSwitched u) {
-      return message("agent_switched")
-          .put("seq", u.seq())
-          .put("from_agent", u.fromAgent())
-          .put("to_agent", u.toAgent())
-          .put("reason", u.reason())
-          .put("content", "Switched from " + u.fromAgent() + " to " + u.toAgent());
+      return new ServerMessage.AgentSwitched(
+          u.seq(), u.fromAgent(), u.toAgent(), u.reason(), "Switched from " + u.fromAgent() + " to " + u.toAgent());
     } else if (update instanceof SessionUpdate.ToolCallRequested u) {
-      ObjectNode node = message("tool_call")
-          .put("seq", u.seq())
-          .put("turn_id", u.turnId())
-          .put("call_id", u.callId())
-          .put("tool_name", u.toolName());
-      node.set("arguments", arguments(u.argumentsJson()));
-      node.put("requires_approval", u.requiresApproval()).put("is_final", true);
-      if (u.resent()) node.put("resent", true);
-      return node;
+      return new ServerMessage.ToolCall(
+          u.seq(), u.turnId(), u.callId(), u.toolName(), arguments(u.argumentsJson()), u.requiresApproval(), true, resent(u.resent()));
     } else if (update instanceof SessionUpdate.ApprovalRequired u) {
-      ObjectNode node = message("approval_required").put("seq", u.seq()).put("call_id", u.callId()).put("tool_name", u.toolName());
-      node.set("arguments", arguments(u.argumentsJson()));
-      node.put("reason", u.reason()).put("deadline", u.deadline().toString());
-      if (u.resent()) node.put("resent", true);
-      return node;
+      return new ServerMessage.ApprovalRequired(
+          u.seq(), u.callId(), u.toolName(), arguments(u.argumentsJson()), u.reason(), u.deadline().toString(), resent(u.resent()));
     } else if (update instanceof SessionUpdate.ApprovalResolved u) {
-      ObjectNode node = message("approval_resolved").put("seq", u.seq()).put("call_id", u.callId()).put("decision", u.decision());
-      if (u.argumentsJson() != null) node.set("arguments", arguments(u.argumentsJson()));
-      if (u.feedback() != null) node.put("feedback", u.feedback());
-      return node;
+      JsonNode arguments = u.argumentsJson() == null ? null : arguments(u.argumentsJson());
+      return new ServerMessage.ApprovalResolved(u.seq(), u.callId(), u.decision(), arguments, u.feedback());
     } else if (update instanceof SessionUpdate.ToolResultRecorded u) {
-      return message("tool_result_recorded").put("seq", u.seq()).put("call_id", u.callId());
+      return new ServerMessage.ToolResultRecorded(u.seq(), u.callId());
     } else if (update instanceof SessionUpdate.TurnCancelled u) {
-      return message("turn_cancelled").put("seq", u.seq()).put("turn_id", u.turnId());
+      return new ServerMessage.TurnCancelled(u.seq(), u.turnId());
     } else if (update instanceof SessionUpdate.TurnCompleted u) {
-      return message("turn_completed").put("seq", u.seq()).put("turn_id", u.turnId());
+      return new ServerMessage.TurnCompleted(u.seq(), u.turnId());
     } else if (update instanceof SessionUpdate.TurnFailed u) {
-      return message("turn_failed").put("seq", u.seq()).put("turn_id", u.turnId()).put("error", u.error());
+      return new ServerMessage.TurnFailed(u.seq(), u.turnId(), u.error());
     }
     return null;
   }
 
-  static ObjectNode messageAccepted(long seq, String operationId, String content) {
-    ObjectNode node = message("message_accepted").put("seq", seq).put("role", "user").put("content", content);
-    if (operationId != null) node.put("operation_id", operationId);
-    return node;
+  static ServerMessage messageAccepted(long seq, String operationId, String content) {
+    return new ServerMessage.MessageAccepted(seq, "user", content, operationId);
   }
 
-  static ObjectNode error(String code, String text) {
-    return message("error").put("code", code).put("content", text).put("error", text);
+  static ServerMessage error(String code, String text) {
+    return new ServerMessage.Error(code, text, text);
   }
 
-  static ObjectNode resync(String reason) {
-    return message("resync").put("reason", reason);
+  static ServerMessage resync(String reason) {
+    return new ServerMessage.Resync(reason);
   }
 
-  static ObjectNode pong() {
-    return message("pong");
+  static ServerMessage pong() {
+    return new ServerMessage.Pong();
+  }
+
+  /** The text frame of a message. */
+  static String text(ServerMessage message) {
+    try {
+      return WireJson.MAPPER.writeValueAsString(message);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a server message could not be written: " + message, e);
+    }
+  }
+
+  /** Only a call sent again says so. */
+  private static Boolean resent(boolean resent) {
+    return resent ? Boolean.TRUE : null;
   }
 
   /** The error code a client sees for a session's refusal of its command. */
@@ -103,16 +91,12 @@ final class WireMessages {
   }
 
   /** A call's arguments as the JSON object the model sent; text that is not JSON is passed on as a string. */
-  static com.fasterxml.jackson.databind.JsonNode arguments(String argumentsJson) {
+  static JsonNode arguments(String argumentsJson) {
     try {
-      com.fasterxml.jackson.databind.JsonNode parsed = WireJson.MAPPER.readTree(argumentsJson);
+      JsonNode parsed = WireJson.MAPPER.readTree(argumentsJson);
       return parsed == null ? WireJson.MAPPER.createObjectNode() : parsed;
     } catch (Exception e) {
       return WireJson.MAPPER.getNodeFactory().textNode(argumentsJson);
     }
-  }
-
-  private static ObjectNode message(String type) {
-    return WireJson.MAPPER.createObjectNode().put("type", type);
   }
 }

@@ -1,0 +1,71 @@
+package codelab.edge.session;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The WebSocket messages of PROTOCOL.md that the server sends, as records written by the one wire
+ * mapper ({@code WireJson}): snake_case keys, null-valued keys omitted, {@code type} first.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = ServerMessage.SessionInfo.class, name = "session_info"),
+  @JsonSubTypes.Type(value = ServerMessage.MessageAccepted.class, name = "message_accepted"),
+  @JsonSubTypes.Type(value = ServerMessage.AssistantDelta.class, name = "assistant_delta"),
+  @JsonSubTypes.Type(value = ServerMessage.AssistantMessage.class, name = "assistant_message"),
+  @JsonSubTypes.Type(value = ServerMessage.AgentSwitched.class, name = "agent_switched"),
+  @JsonSubTypes.Type(value = ServerMessage.ToolCall.class, name = "tool_call"),
+  @JsonSubTypes.Type(value = ServerMessage.ApprovalRequired.class, name = "approval_required"),
+  @JsonSubTypes.Type(value = ServerMessage.ApprovalResolved.class, name = "approval_resolved"),
+  @JsonSubTypes.Type(value = ServerMessage.ToolResultRecorded.class, name = "tool_result_recorded"),
+  @JsonSubTypes.Type(value = ServerMessage.TurnCompleted.class, name = "turn_completed"),
+  @JsonSubTypes.Type(value = ServerMessage.TurnFailed.class, name = "turn_failed"),
+  @JsonSubTypes.Type(value = ServerMessage.TurnCancelled.class, name = "turn_cancelled"),
+  @JsonSubTypes.Type(value = ServerMessage.Resync.class, name = "resync"),
+  @JsonSubTypes.Type(value = ServerMessage.Error.class, name = "error"),
+  @JsonSubTypes.Type(value = ServerMessage.Pong.class, name = "pong")
+})
+sealed interface ServerMessage {
+
+  record SessionInfo(String sessionId, String currentAgent, long lastSeq) implements ServerMessage {}
+
+  record MessageAccepted(long seq, String role, String content, String operationId) implements ServerMessage {}
+
+  record AssistantDelta(String turnId, int index, String token) implements ServerMessage {}
+
+  record Usage(int promptTokens, int completionTokens, int totalTokens) {}
+
+  record AssistantMessage(long seq, String turnId, String content, @JsonProperty("is_final") boolean isFinal, Usage usage)
+      implements ServerMessage {}
+
+  record AgentSwitched(long seq, String fromAgent, String toAgent, String reason, String content) implements ServerMessage {}
+
+  /** {@code resent}: true on a call sent again to a client that came back; absent otherwise. */
+  record ToolCall(
+      long seq, String turnId, String callId, String toolName, JsonNode arguments, boolean requiresApproval,
+      @JsonProperty("is_final") boolean isFinal, Boolean resent)
+      implements ServerMessage {}
+
+  record ApprovalRequired(
+      long seq, String callId, String toolName, JsonNode arguments, String reason, String deadline, Boolean resent)
+      implements ServerMessage {}
+
+  record ApprovalResolved(long seq, String callId, String decision, JsonNode arguments, String feedback) implements ServerMessage {}
+
+  record ToolResultRecorded(long seq, String callId) implements ServerMessage {}
+
+  record TurnCompleted(long seq, String turnId) implements ServerMessage {}
+
+  record TurnFailed(long seq, String turnId, String error) implements ServerMessage {}
+
+  record TurnCancelled(long seq, String turnId) implements ServerMessage {}
+
+  record Resync(String reason) implements ServerMessage {}
+
+  /** A problem with the client's last message; {@code content} and {@code error} say the same, for the IDE's two readers. */
+  record Error(String code, String content, String error) implements ServerMessage {}
+
+  record Pong() implements ServerMessage {}
+}

@@ -1,6 +1,6 @@
 package codelab.platform.sessionlist;
 
-import codelab.platform.wakeup.PooledJdbcSession;
+import codelab.platform.projection.PooledJdbcSession;
 import codelab.session.Session;
 import codelab.session.application.SessionListing;
 import java.util.Optional;

@@ -1,6 +1,7 @@
 package codelab.platform.wakeup;
 
 import codelab.session.Deadlines;
+import codelab.platform.projection.PooledJdbcSession;
 import codelab.session.Session;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,29 +1,17 @@
 package codelab.platform.wakeup;
 
 import codelab.platform.Database;
-import codelab.session.Session;
+import codelab.platform.projection.SessionEventProjection;
 import com.typesafe.config.Config;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
-import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
-import org.apache.pekko.projection.ProjectionBehavior;
-import org.apache.pekko.projection.ProjectionId;
-import org.apache.pekko.projection.eventsourced.EventEnvelope;
-import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
-import org.apache.pekko.projection.javadsl.ExactlyOnceProjection;
-import org.apache.pekko.projection.javadsl.SourceProvider;
-import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
  * Durable wake-ups for sessions: approval deadlines, tool-call timeouts and running turns are
@@ -51,15 +39,8 @@ public final class SessionWakeups {
     Settings settings = Settings.fromConfig(system.settings().config());
     DataSource dataSource = database.pool(system, "session-wakeups", 4);
 
-    List<String> tags = Session.tags();
-    ShardedDaemonProcess.get(system)
-        .init(
-            ProjectionBehavior.Command.class,
-            "session-wakeups",
-            tags.size(),
-            index -> ProjectionBehavior.create(projection(system, dataSource, tags.get(index), settings)),
-            ShardedDaemonProcessSettings.create(system),
-            Optional.of(ProjectionBehavior.stopMessage()));
+    SessionEventProjection.run(
+        system, "session-wakeups", dataSource, () -> new SessionWakeupHandler(settings.toolTimeout(), settings.turnCheck()));
 
     ClusterSingleton.get(system)
         .init(
@@ -67,17 +48,5 @@ public final class SessionWakeups {
                 Behaviors.supervise(WakeupSweeper.create(dataSource, blocking, clock, settings.sweepInterval(), settings.retryAfter()))
                     .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)),
                 "session-wakeup-sweeper"));
-  }
-
-  private static ExactlyOnceProjection<org.apache.pekko.persistence.query.Offset, EventEnvelope<Session.Event>> projection(
-      ActorSystem<?> system, DataSource dataSource, String tag, Settings settings) {
-    SourceProvider<org.apache.pekko.persistence.query.Offset, EventEnvelope<Session.Event>> events =
-        EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
-    return JdbcProjection.exactlyOnce(
-        ProjectionId.of("session-wakeups", tag),
-        events,
-        () -> new PooledJdbcSession(dataSource),
-        () -> new SessionWakeupHandler(settings.toolTimeout(), settings.turnCheck()),
-        system);
   }
 }

@@ -1,4 +1,4 @@
-package codelab.platform.wakeup;
+package codelab.platform.projection;
 
 import java.sql.Connection;
 import java.sql.SQLException;

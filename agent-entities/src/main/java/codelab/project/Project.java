@@ -1,6 +1,7 @@
 package codelab.project;
 
 import codelab.JsonSerializable;
+import codelab.ListPage;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -178,10 +179,7 @@ public final class Project extends EventSourcedBehaviorWithEnforcedReplies<Proje
   }
 
   private static SessionPage page(State state, ListSessions cmd) {
-    List<String> ids = state.sessionIds();
-    List<String> page = new ArrayList<>();
-    for (int i = ids.size() - 1 - cmd.offset(); i >= 0 && page.size() < cmd.limit(); i--) page.add(ids.get(i));
-    return new SessionPage(page, ids.size());
+    return new SessionPage(ListPage.newestFirst(state.sessionIds(), cmd.offset(), cmd.limit()), state.sessionIds().size());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package codelab.user;
 
 import codelab.JsonSerializable;
+import codelab.ListPage;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -123,8 +124,7 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
             ListProjects.class,
             (state, cmd) -> {
               List<String> ids = state.projectIds();
-              List<String> page = ids.subList(Math.min(cmd.offset(), ids.size()), Math.min(ids.size(), cmd.offset() + cmd.limit()));
-              return Effect().reply(cmd.replyTo(), new ProjectPage(List.copyOf(page), ids.size()));
+              return Effect().reply(cmd.replyTo(), new ProjectPage(ListPage.oldestFirst(ids, cmd.offset(), cmd.limit()), ids.size()));
             })
         .onCommand(
             AddLogin.class,
@@ -147,10 +147,7 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
   }
 
   private static SessionPage page(State state, ListSessions cmd) {
-    List<String> ids = state.sessionIds();
-    List<String> page = new ArrayList<>();
-    for (int i = ids.size() - 1 - cmd.offset(); i >= 0 && page.size() < cmd.limit(); i--) page.add(ids.get(i));
-    return new SessionPage(page, ids.size());
+    return new SessionPage(ListPage.newestFirst(state.sessionIds(), cmd.offset(), cmd.limit()), state.sessionIds().size());
   }
 
   @Override

@@ -5,11 +5,14 @@ import java.util.function.Function;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** {@code ?limit=&offset=} of the list routes: limit 1–100 (default 20), offset ≥ 0. */
+/**
+ * {@code ?limit=&offset=} of the list routes (PROTOCOL.md v1.1): limit 1–500 (default 50), offset 0 to
+ * 2<sup>31</sup>−1; an offset past the end is an empty page.
+ */
 public record Paging(int limit, int offset) {
 
-  static final int DEFAULT_LIMIT = 20;
-  static final int MAX_LIMIT = 100;
+  static final int DEFAULT_LIMIT = 50;
+  static final int MAX_LIMIT = 500;
 
   /** The paging of the request's query, for {@code inner}; a 400 in the contract's format when it is out of range. */
   public static Route fromQuery(Function<Paging, Route> inner) {
@@ -30,7 +33,7 @@ public record Paging(int limit, int offset) {
     Optional<Integer> l = limit.isEmpty() ? Optional.of(DEFAULT_LIMIT) : parseInt(limit.get(), 1, MAX_LIMIT);
     Optional<Integer> o = offset.isEmpty() ? Optional.of(0) : parseInt(offset.get(), 0, Integer.MAX_VALUE);
     if (l.isEmpty()) problem.append("limit must be an integer from 1 to ").append(MAX_LIMIT);
-    else if (o.isEmpty()) problem.append("offset must be a non-negative integer");
+    else if (o.isEmpty()) problem.append("offset must be an integer from 0 to ").append(Integer.MAX_VALUE);
     return l.isPresent() && o.isPresent() ? Optional.of(new Paging(l.get(), o.get())) : Optional.empty();
   }
 

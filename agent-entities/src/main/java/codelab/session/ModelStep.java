@@ -1,7 +1,6 @@
 package codelab.session;
 
 import codelab.llm.LlmToolCall;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.stream.UniqueKillSwitch;
 
@@ -15,7 +14,7 @@ final class ModelStep {
   final String turnId;
   /** Deltas of a turn are numbered across its model calls: this call's first delta continues the count. */
   private final int firstIndex;
-  private final List<String> tokens = new ArrayList<>();
+  private int deltaCount;
   private final StringBuilder text = new StringBuilder();
   private final UniqueKillSwitch killSwitch;
   Session.Usage usage;
@@ -28,24 +27,28 @@ final class ModelStep {
   }
 
   SessionUpdate.AssistantDelta append(String token) {
-    SessionUpdate.AssistantDelta delta = new SessionUpdate.AssistantDelta(turnId, firstIndex + tokens.size(), token);
-    tokens.add(token);
+    SessionUpdate.AssistantDelta delta = new SessionUpdate.AssistantDelta(turnId, firstIndex + deltaCount, token);
+    deltaCount++;
     text.append(token);
     return delta;
   }
 
   int deltaCount() {
-    return tokens.size();
+    return deltaCount;
   }
 
   String text() {
     return text.toString();
   }
 
+  /**
+   * The partial text so far as one delta: a client that joins mid-turn gets it in one message, not
+   * one per token (at the model's full pace, replaying token by token could overflow its buffer
+   * again on every reconnect, and it would never catch up).
+   */
   List<SessionUpdate> deltasSoFar() {
-    List<SessionUpdate> deltas = new ArrayList<>(tokens.size());
-    for (int i = 0; i < tokens.size(); i++) deltas.add(new SessionUpdate.AssistantDelta(turnId, firstIndex + i, tokens.get(i)));
-    return deltas;
+    if (deltaCount == 0) return List.of();
+    return List.of(new SessionUpdate.AssistantDelta(turnId, firstIndex, text.toString(), deltaCount));
   }
 
   void cancel() {

@@ -45,7 +45,19 @@ public sealed interface SessionUpdate extends JsonSerializable {
 
   record MessageAccepted(long seq, String operationId, String content) implements SessionUpdate {}
 
-  record AssistantDelta(String turnId, int index, String token) implements SessionUpdate {}
+  /**
+   * {@code count}: how many of the turn's deltas this one carries, from {@code index} on (the running
+   * turn's partial text goes to a client that joins as one delta); 0 from a node that predates it means 1.
+   */
+  record AssistantDelta(String turnId, int index, String token, int count) implements SessionUpdate {
+    public AssistantDelta(String turnId, int index, String token) {
+      this(turnId, index, token, 1);
+    }
+
+    public int deltas() {
+      return Math.max(1, count);
+    }
+  }
 
   record AssistantMessage(long seq, String turnId, String content, Session.Usage usage) implements SessionUpdate {}
 

@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A client that joins or comes back in the middle of a turn: it gets what was persisted after its
- * {@code after_seq}, then the running turn's deltas from index 0, then the live ones, with nothing
- * lost or repeated.
+ * {@code after_seq}, then the running turn's partial text as one delta from index 0, then the live
+ * ones, with nothing lost or repeated.
  */
 @ParameterizedClass(name = "on {0}")
 @EnumSource(TestDatabase.Kind.class)
@@ -57,6 +57,9 @@ class ResumeTest {
         late.next("session_info");
         assertEquals(acceptedSeq, late.next("message_accepted").get("seq").asLong());
         List<JsonNode> rest = late.untilType("turn_completed");
+        JsonNode partial = rest.stream().filter(m -> m.get("type").asText().equals("assistant_delta")).findFirst().orElseThrow();
+        assertEquals(0, partial.get("index").asInt());
+        assertTrue(partial.path("count").asInt(1) >= 20, () -> "the partial text comes in one delta, not token by token: " + partial);
         String streamed = deltasInOrder(rest);
         JsonNode message = rest.get(rest.size() - 2);
         assertEquals("assistant_message", message.get("type").asText());
@@ -74,13 +77,14 @@ class ResumeTest {
     }
   }
 
-  /** The tokens of the deltas, checking that their indexes run 0, 1, 2 … without gaps or repeats. */
-  private static String deltasInOrder(List<JsonNode> messages) {
+  /** The tokens of the deltas, checking that their indexes (and counts) run 0, 1, 2 … without gaps or repeats. */
+  static String deltasInOrder(List<JsonNode> messages) {
     StringBuilder text = new StringBuilder();
     int expected = 0;
     for (JsonNode m : messages) {
       if (!m.get("type").asText().equals("assistant_delta")) continue;
-      assertEquals(expected++, m.get("index").asInt());
+      assertEquals(expected, m.get("index").asInt(), () -> "a delta lost, repeated or out of order: " + m);
+      expected += m.path("count").asInt(1);
       text.append(m.get("token").asText());
     }
     return text.toString();

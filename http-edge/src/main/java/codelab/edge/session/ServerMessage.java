@@ -33,7 +33,15 @@ sealed interface ServerMessage {
 
   record MessageAccepted(long seq, String role, String content, String operationId) implements ServerMessage {}
 
-  record AssistantDelta(String turnId, int index, String token) implements ServerMessage {}
+  /**
+   * {@code count}: how many of the turn's deltas this one carries (absent: one); the next delta's
+   * index is {@code index + count}. Deltas are merged for a client that is behind or resuming.
+   */
+  record AssistantDelta(String turnId, int index, String token, Integer count) implements ServerMessage {
+    int deltas() {
+      return count == null ? 1 : count;
+    }
+  }
 
   record Usage(int promptTokens, int completionTokens, int totalTokens) {}
 

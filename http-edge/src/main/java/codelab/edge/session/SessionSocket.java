@@ -117,12 +117,20 @@ public final class SessionSocket extends AllDirectives {
             });
   }
 
+  /**
+   * The queue between the connection actor and the socket's stream only hands messages over: the
+   * stream takes them as fast as it runs ({@link OutgoingFrames} holds and bounds what waits for a
+   * slow client), so this bound is only reached when the stream is not scheduled for a while, on a
+   * busy machine, while the model streams at full pace. It is linked, not preallocated.
+   */
+  private static final int HAND_OVER_CAPACITY = 16_384;
+
   /** The socket's stream; its connection actor is made when the stream runs, i.e. once the upgrade went through. */
   private Flow<Message, Message, NotUsed> connect(String sessionId, String userId, long afterSeq) {
     return Flow.<Message, Message, NotUsed>fromMaterializer(
             (materializer, attributes) -> {
-              Pair<BoundedSourceQueue<List<Message>>, Source<List<Message>, NotUsed>> outgoing =
-                  Source.<List<Message>>queue(settings.socketBufferSize()).preMaterialize(materializer);
+              Pair<BoundedSourceQueue<List<ServerMessage>>, Source<List<ServerMessage>, NotUsed>> outgoing =
+                  Source.<List<ServerMessage>>queue(HAND_OVER_CAPACITY).preMaterialize(materializer);
               ActorRef<SocketConnection.Input> connection =
                   system.systemActorOf(
                       SocketConnection.create(Session.entityRef(system, sessionId), userId, afterSeq, outgoing.first(), loggedOut),
@@ -139,14 +147,21 @@ public final class SessionSocket extends AllDirectives {
                               SocketConnection.FrameAck.INSTANCE,
                               SocketConnection.ClientClosed.INSTANCE,
                               failure -> SocketConnection.ClientClosed.INSTANCE));
-              return Flow.fromSinkAndSourceCoupled(incoming, endingInResync(outgoing.second()));
+              return Flow.fromSinkAndSourceCoupled(incoming, endingInResync(outgoing.second(), settings.socketBufferSize()));
             })
         .mapMaterializedValue(unused -> NotUsed.getInstance());
   }
 
-  /** The frames to a client; when it fell too far behind, the last one is {@code resync} and the socket closes. */
-  static Source<Message, NotUsed> endingInResync(Source<List<Message>, NotUsed> frames) {
-    return frames.<Message>mapConcat(batch -> batch).recover(
+  /**
+   * The frames to a client, written as fast as its socket takes them (what waits meanwhile is merged,
+   * {@link OutgoingFrames}); when it fell too far behind, the last one is {@code resync} and the socket closes.
+   */
+  static Source<Message, NotUsed> endingInResync(Source<List<ServerMessage>, NotUsed> messages, int limit) {
+    return messages
+        .conflateWithSeed(first -> OutgoingFrames.of(first, limit), OutgoingFrames::add)
+        .mapConcat(OutgoingFrames::messages)
+        .<Message>map(message -> TextMessage.create(WireMessages.text(message)))
+        .recover(
         new PFBuilder<Throwable, Message>()
             .match(
                 SocketConnection.SubscriberTooSlow.class,

@@ -18,8 +18,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
-import org.apache.pekko.http.javadsl.model.ws.Message;
-import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.QueueOfferResult;
@@ -31,8 +29,9 @@ import org.apache.pekko.stream.QueueOfferResult;
  * (hand-off, rebalance, crash, passivation) it subscribes again with the last {@code seq} it
  * delivered, so the client loses nothing.
  *
- * <p>Outgoing frames go into a bounded queue; a client that does not read fast enough to keep it
- * from overflowing is sent {@code resync} and disconnected, and the turn goes on without it.
+ * <p>Outgoing messages go into a bounded queue, and wait in {@link OutgoingFrames} while the socket
+ * writes; a client that does not read fast enough to keep them within bounds is sent {@code resync}
+ * and disconnected, and the turn goes on without it.
  */
 final class SocketConnection extends AbstractBehavior<SocketConnection.Input> {
 
@@ -76,7 +75,7 @@ final class SocketConnection extends AbstractBehavior<SocketConnection.Input> {
       EntityRef<Session.Command> session,
       String userId,
       long afterSeq,
-      BoundedSourceQueue<List<Message>> out,
+      BoundedSourceQueue<List<ServerMessage>> out,
       ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut) {
     return Behaviors.setup(
         context -> {
@@ -88,7 +87,7 @@ final class SocketConnection extends AbstractBehavior<SocketConnection.Input> {
 
   private final EntityRef<Session.Command> session;
   private final String userId;
-  private final BoundedSourceQueue<List<Message>> out;
+  private final BoundedSourceQueue<List<ServerMessage>> out;
   /** The highest {@code seq} delivered to the client; a re-subscription continues after it. */
   private long deliveredSeq;
   private boolean informed;
@@ -111,7 +110,7 @@ final class SocketConnection extends AbstractBehavior<SocketConnection.Input> {
       EntityRef<Session.Command> session,
       String userId,
       long afterSeq,
-      BoundedSourceQueue<List<Message>> out) {
+      BoundedSourceQueue<List<ServerMessage>> out) {
     super(context);
     this.session = session;
     this.userId = userId;
@@ -250,11 +249,9 @@ final class SocketConnection extends AbstractBehavior<SocketConnection.Input> {
     return send(List.of(message));
   }
 
-  /** Frames go out together as one element of the bounded queue: a catch-up batch counts once. */
+  /** Messages go out together as one element of the bounded queue: a catch-up batch counts once. */
   private Behavior<Input> send(List<ServerMessage> messages) {
-    List<Message> frames = new ArrayList<>(messages.size());
-    for (ServerMessage message : messages) frames.add(TextMessage.create(WireMessages.text(message)));
-    QueueOfferResult result = out.offer(frames);
+    QueueOfferResult result = out.offer(messages);
     if (result == QueueOfferResult.dropped()) {
       out.fail(new SubscriberTooSlow());
       return closed();

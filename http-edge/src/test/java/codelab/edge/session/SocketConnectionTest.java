@@ -40,15 +40,18 @@ class SocketConnectionTest {
 
   @Test
   void aClientThatFallsBehindItsBufferGetsResyncAndIsDropped() throws Exception {
-    Pair<BoundedSourceQueue<List<Message>>, Source<List<Message>, NotUsed>> frames = Source.<List<Message>>queue(4).preMaterialize(testKit.system());
+    Pair<BoundedSourceQueue<List<ServerMessage>>, Source<List<ServerMessage>, NotUsed>> frames = Source.<List<ServerMessage>>queue(4).preMaterialize(testKit.system());
     ActorRef<SocketConnection.Input> connection = connect(frames.first(), Long.MAX_VALUE);
     ActorRef<SessionUpdate> subscriber = subscribed(0);
 
-    // nobody reads the socket: the buffer holds session_info and three deltas, the next one overflows
-    for (int i = 0; i < 10; i++) subscriber.tell(new SessionUpdate.AssistantDelta("turn-1", i, "t" + i));
+    // nobody reads the socket: the buffer holds session_info and three messages, the next one overflows
+    for (int i = 0; i < 10; i++) subscriber.tell(new SessionUpdate.MessageAccepted(i + 1, null, "m" + i));
+    TestProbe<SocketConnection.FrameAck> acks = testKit.createTestProbe();
+    connection.tell(new SocketConnection.ClientFrame("{\"type\":\"ping\"}", null, acks.getRef()));
+    acks.expectMessage(SocketConnection.FrameAck.INSTANCE); // all ten were offered by now
 
     List<Message> sent =
-        SessionSocket.endingInResync(frames.second()).runWith(Sink.seq(), testKit.system()).toCompletableFuture().get();
+        SessionSocket.endingInResync(frames.second(), 4).runWith(Sink.seq(), testKit.system()).toCompletableFuture().get();
     JsonNode last = WireJson.MAPPER.readTree(sent.get(sent.size() - 1).asTextMessage().getStrictText());
     assertEquals("resync", last.get("type").asText());
     assertTrue(sent.size() <= 5, "nothing after resync: " + sent.size());
@@ -59,7 +62,7 @@ class SocketConnectionTest {
 
   @Test
   void whenTheSessionMovesTheConnectionSubscribesAgainAfterWhatItDelivered() {
-    Pair<BoundedSourceQueue<List<Message>>, Source<List<Message>, NotUsed>> frames = Source.<List<Message>>queue(64).preMaterialize(testKit.system());
+    Pair<BoundedSourceQueue<List<ServerMessage>>, Source<List<ServerMessage>, NotUsed>> frames = Source.<List<ServerMessage>>queue(64).preMaterialize(testKit.system());
     connect(frames.first(), 0);
     TestProbe<Session.Command> firstHome = testKit.createTestProbe();
     Session.Subscribe subscribe = session.expectMessageClass(Session.Subscribe.class);
@@ -78,7 +81,7 @@ class SocketConnectionTest {
     again.subscriber().tell(new SessionUpdate.TurnCompleted(7, "turn-1"));
     again.subscriber().tell(new SessionUpdate.MessageAccepted(8, "op", "next"));
     List<String> types =
-        frames.second().<Message>mapConcat(batch -> batch).take(4).completionTimeout(Duration.ofSeconds(3)).runWith(Sink.seq(), testKit.system())
+        frames.second().<ServerMessage>mapConcat(batch -> batch).take(4).completionTimeout(Duration.ofSeconds(3)).runWith(Sink.seq(), testKit.system())
             .toCompletableFuture().join().stream()
             .map(m -> readType(m))
             .toList();
@@ -87,7 +90,7 @@ class SocketConnectionTest {
 
   @Test
   void anAfterSeqBeyondTheSessionsEndStillDeliversWhatComesNext() {
-    Pair<BoundedSourceQueue<List<Message>>, Source<List<Message>, NotUsed>> frames = Source.<List<Message>>queue(64).preMaterialize(testKit.system());
+    Pair<BoundedSourceQueue<List<ServerMessage>>, Source<List<ServerMessage>, NotUsed>> frames = Source.<List<ServerMessage>>queue(64).preMaterialize(testKit.system());
     connect(frames.first(), 999);
     ActorRef<SessionUpdate> subscriber = subscribed(10);
     subscriber.tell(new SessionUpdate.MessageAccepted(11, null, "next"));
@@ -96,7 +99,7 @@ class SocketConnectionTest {
 
   @Test
   void sessionInfoIsTheFirstMessageEvenWhenTheClientSpeaksFirst() {
-    Pair<BoundedSourceQueue<List<Message>>, Source<List<Message>, NotUsed>> frames = Source.<List<Message>>queue(64).preMaterialize(testKit.system());
+    Pair<BoundedSourceQueue<List<ServerMessage>>, Source<List<ServerMessage>, NotUsed>> frames = Source.<List<ServerMessage>>queue(64).preMaterialize(testKit.system());
     ActorRef<SocketConnection.Input> connection = connect(frames.first(), Long.MAX_VALUE);
     TestProbe<SocketConnection.FrameAck> acks = testKit.createTestProbe();
     connection.tell(new SocketConnection.ClientFrame("{\"type\":\"ping\"}", null, acks.getRef()));
@@ -107,7 +110,7 @@ class SocketConnectionTest {
 
   @Test
   void toolResultsDecisionsAndCancelsCarryTheirOperationIdToTheSession() {
-    Pair<BoundedSourceQueue<List<Message>>, Source<List<Message>, NotUsed>> frames = Source.<List<Message>>queue(64).preMaterialize(testKit.system());
+    Pair<BoundedSourceQueue<List<ServerMessage>>, Source<List<ServerMessage>, NotUsed>> frames = Source.<List<ServerMessage>>queue(64).preMaterialize(testKit.system());
     ActorRef<SocketConnection.Input> connection = connect(frames.first(), Long.MAX_VALUE);
     subscribed(3);
     TestProbe<SocketConnection.FrameAck> acks = testKit.createTestProbe();
@@ -121,14 +124,14 @@ class SocketConnectionTest {
     assertEquals("op-3", session.expectMessageClass(Session.CancelTurn.class).operationId());
   }
 
-  private static List<String> types(Source<List<Message>, NotUsed> frames, int count) {
-    return frames.<Message>mapConcat(batch -> batch).take(count).completionTimeout(Duration.ofSeconds(3))
+  private static List<String> types(Source<List<ServerMessage>, NotUsed> frames, int count) {
+    return frames.<ServerMessage>mapConcat(batch -> batch).take(count).completionTimeout(Duration.ofSeconds(3))
         .runWith(Sink.seq(), testKit.system()).toCompletableFuture().join().stream()
         .map(SocketConnectionTest::readType)
         .toList();
   }
 
-  private ActorRef<SocketConnection.Input> connect(BoundedSourceQueue<List<Message>> queue, long afterSeq) {
+  private ActorRef<SocketConnection.Input> connect(BoundedSourceQueue<List<ServerMessage>> queue, long afterSeq) {
     return testKit.spawn(
         SocketConnection.create(TestEntityRef.of(Session.ENTITY_KEY, "s-1", session.getRef()), "user-1", afterSeq, queue, loggedOut));
   }
@@ -139,9 +142,9 @@ class SocketConnectionTest {
     return subscribe.subscriber();
   }
 
-  private static String readType(Message message) {
+  private static String readType(ServerMessage message) {
     try {
-      return WireJson.MAPPER.readTree(message.asTextMessage().getStrictText()).get("type").asText();
+      return WireJson.MAPPER.readTree(WireMessages.text(message)).get("type").asText();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

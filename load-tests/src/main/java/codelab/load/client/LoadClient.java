@@ -24,8 +24,9 @@ import org.apache.pekko.actor.Cancellable;
  *
  * <ul>
  *   <li>deltas: per connection and turn, each index once and in order (a resumed connection starts the
- *       running turn again from index 0, so indices are checked per connection); a replayed index must
- *       carry the token the client saw before; the tokens must add up to the {@code assistant_message};
+ *       running turn again from index 0, so indices are checked per connection; a delta with a
+ *       {@code count} covers that many indices); replayed text must be what the client saw before;
+ *       the tokens must add up to the {@code assistant_message};
  *   <li>seq: strictly increasing per connection, never repeated across connections ({@link SeqLedger}).
  * </ul>
  *
@@ -277,19 +278,22 @@ public final class LoadClient {
   private void onDelta(Connection from, JsonNode message, long at) {
     String turnId = message.path("turn_id").asText("");
     int index = message.path("index").asInt(-1);
+    // a delta may carry several of the turn's deltas (the partial text on a resume, or a socket that was behind)
+    int count = message.path("count").asInt(1);
     String token = message.path("token").asText("");
-    if (index < 0) {
+    if (index < 0 || count < 1) {
       context.violations().unexpectedMessages.increment();
       return;
     }
     DeltaTrack track = from.tracks.computeIfAbsent(turnId, id -> new DeltaTrack());
-    if (track.seen.get(index)) {
+    int end = index + count;
+    if (track.seen.nextSetBit(index) >= 0 && track.seen.nextSetBit(index) < end) {
       context.violations().deltasDuplicated.increment();
       return;
     }
     if (index < track.highest) context.violations().deltasOutOfOrder.increment();
-    track.seen.set(index);
-    track.highest = Math.max(track.highest, index);
+    track.seen.set(index, end);
+    track.highest = Math.max(track.highest, end - 1);
 
     if (turn == null || (turn.turnId != null && !turn.turnId.equals(turnId))) {
       context.violations().unexpectedMessages.increment();
@@ -297,16 +301,23 @@ public final class LoadClient {
       return;
     }
     turn.turnId = turnId;
-    while (turn.tokens.size() <= index) turn.tokens.add(null);
-    String before = turn.tokens.get(index);
-    if (before != null) {
-      // the running turn replayed to a resumed connection: it must be what the client saw before
-      if (!before.equals(token)) context.violations().replayMismatches.increment();
+    while (turn.tokens.size() < end) turn.tokens.add(null);
+    // the running turn replayed to a resumed connection: what the client saw before must be its start
+    StringBuilder known = new StringBuilder();
+    int firstUnknown = index;
+    while (firstUnknown < end && turn.tokens.get(firstUnknown) != null) known.append(turn.tokens.get(firstUnknown++));
+    if (!token.startsWith(known.toString())) {
+      context.violations().replayMismatches.increment();
       return;
     }
-    turn.tokens.set(index, token);
-    turn.newDeltas++;
-    newDeltasInTurn.incrementAndGet();
+    if (firstUnknown == end) {
+      if (token.length() != known.length()) context.violations().replayMismatches.increment();
+      return;
+    }
+    turn.tokens.set(firstUnknown, token.substring(known.length()));
+    for (int i = firstUnknown + 1; i < end; i++) turn.tokens.set(i, "");
+    turn.newDeltas += end - firstUnknown;
+    newDeltasInTurn.addAndGet(end - firstUnknown);
     if (turn.firstDeltaAt == 0) turn.firstDeltaAt = at;
     else if (turn.lastDeltaConnection == from) turn.gaps.add(at - turn.lastDeltaAt);
     turn.lastDeltaAt = at;

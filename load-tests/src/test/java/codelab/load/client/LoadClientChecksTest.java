@@ -70,6 +70,11 @@ class LoadClientChecksTest {
     return "{\"type\":\"assistant_delta\",\"turn_id\":\"t1\",\"index\":" + index + ",\"token\":\"" + token + "\"}";
   }
 
+  /** Several of the turn's deltas in one: the partial text on a resume, or what waited for a busy socket. */
+  private static String deltas(int index, int count, String text) {
+    return "{\"type\":\"assistant_delta\",\"turn_id\":\"t1\",\"index\":" + index + ",\"token\":\"" + text + "\",\"count\":" + count + "}";
+  }
+
   private static final String ACCEPTED = "{\"type\":\"message_accepted\",\"seq\":2,\"role\":\"user\",\"content\":\"x\"}";
   private static final String MESSAGE = "{\"type\":\"assistant_message\",\"seq\":4,\"turn_id\":\"t1\",\"content\":\"abc\",\"is_final\":true}";
   private static final String COMPLETED = "{\"type\":\"turn_completed\",\"seq\":5,\"turn_id\":\"t1\"}";
@@ -110,6 +115,20 @@ class LoadClientChecksTest {
     assertEquals(2, record.gapsNanos().length);
     assertTrue(record.timeToFirstDeltaNanos() > 0 && record.endedAt() >= record.firstDeltaAt());
     assertEquals(Map.of(), turn(List.of(ACCEPTED, delta(0, "a"), delta(1, "b"), delta(2, "c"), MESSAGE, COMPLETED)));
+  }
+
+  @Test
+  void mergedDeltasCountAsTheDeltasTheyCarry() throws Exception {
+    assertEquals(Map.of(), turn(List.of(ACCEPTED, delta(0, "a"), deltas(1, 2, "bc"), MESSAGE, COMPLETED)));
+    assertEquals(Map.of("deltas_duplicated", 1L), turn(List.of(ACCEPTED, deltas(0, 2, "ab"), delta(1, "b"), delta(2, "c"), MESSAGE, COMPLETED)));
+    assertEquals(Map.of("deltas_lost", 1L, "delta_text_mismatches", 1L), turn(List.of(ACCEPTED, deltas(0, 2, "ab"), MESSAGE, COMPLETED)));
+  }
+
+  @Test
+  void aResumeWithThePartialTextInOneDeltaIsClean() throws Exception {
+    assertEquals(Map.of(), resume(List.of(deltas(0, 2, "ab"), delta(2, "c"), MESSAGE, COMPLETED), List.of(ACCEPTED, MESSAGE, COMPLETED)));
+    assertEquals(Map.of("replayed_delta_mismatches", 1L),
+        resume(List.of(deltas(0, 2, "Xb"), delta(2, "c"), MESSAGE, COMPLETED), List.of(ACCEPTED, MESSAGE, COMPLETED)));
   }
 
   @Test

@@ -47,15 +47,11 @@ public sealed interface SessionUpdate extends JsonSerializable {
 
   /**
    * {@code count}: how many of the turn's deltas this one carries, from {@code index} on (the running
-   * turn's partial text goes to a client that joins as one delta); 0 from a node that predates it means 1.
+   * turn's partial text goes to a client that joins as one delta). Version 2 ({@link MergedDeltas}).
    */
   record AssistantDelta(String turnId, int index, String token, int count) implements SessionUpdate {
     public AssistantDelta(String turnId, int index, String token) {
       this(turnId, index, token, 1);
-    }
-
-    public int deltas() {
-      return Math.max(1, count);
     }
   }
 

@@ -20,7 +20,7 @@ final class WireMessages {
     if (update instanceof SessionUpdate.MessageAccepted u) {
       return messageAccepted(u.seq(), u.operationId(), u.content());
     } else if (update instanceof SessionUpdate.AssistantDelta u) {
-      return new ServerMessage.AssistantDelta(u.turnId(), u.index(), u.token(), u.deltas() > 1 ? u.deltas() : null);
+      return new ServerMessage.AssistantDelta(u.turnId(), u.index(), u.token(), u.count() > 1 ? u.count() : null);
     } else if (update instanceof SessionUpdate.AssistantMessage u) {
       ServerMessage.Usage usage = u.usage() == null ? null : new ServerMessage.Usage(
           u.usage().promptTokens(), u.usage().completionTokens(), u.usage().promptTokens() + u.usage().completionTokens());

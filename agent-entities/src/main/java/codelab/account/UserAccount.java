@@ -25,7 +25,7 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * The login of one user, keyed by the normalised username: being one entity per name is what makes a
+ * The login of one user, keyed by its {@link Username}: being one entity per name is what makes a
  * username unique under concurrent registrations (the first {@link Register} wins, the second gets
  * {@link AccountError#USERNAME_TAKEN}). It holds the password hash (never the password), the brute-force lockout
  * (after {@link LockoutPolicy#maxFailures()} consecutive failures, for {@link LockoutPolicy#duration()}),
@@ -123,17 +123,12 @@ public final class UserAccount
     }
   }
 
-  /** Usernames compare case-insensitively: "Alice" and "alice" are one account. */
-  public static String normalise(String username) {
-    return username.strip().toLowerCase(java.util.Locale.ROOT);
-  }
-
   public static void init(ActorSystem<?> system, Clock clock, LockoutPolicy lockout) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, entity -> create(entity.getEntityId(), clock, lockout)));
   }
 
-  public static EntityRef<Command> entityRef(ActorSystem<?> system, String username) {
-    return ClusterSharding.get(system).entityRefFor(ENTITY_KEY, normalise(username));
+  public static EntityRef<Command> entityRef(ActorSystem<?> system, Username username) {
+    return ClusterSharding.get(system).entityRefFor(ENTITY_KEY, username.value());
   }
 
   public static Behavior<Command> create(String normalisedUsername, Clock clock, LockoutPolicy lockout) {

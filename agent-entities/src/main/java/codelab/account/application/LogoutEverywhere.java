@@ -6,6 +6,7 @@ import codelab.WorkflowSettings;
 import codelab.account.RefreshTokenError;
 import codelab.account.RefreshTokenFamily;
 import codelab.account.UserAccount;
+import codelab.account.Username;
 import codelab.user.User;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +31,7 @@ public final class LogoutEverywhere {
   }
 
   /** The number of logins ended. */
-  public CompletionStage<Integer> logOut(String userId, String username, UserAccount.Origin origin) {
+  public CompletionStage<Integer> logOut(String userId, Username username, UserAccount.Origin origin) {
     return User.entityRef(system, userId)
         .<List<String>>ask(User.EndAllLogins::new, settings.askTimeout())
         .thenCompose(families -> revokeAll(families).thenApply(revoked -> families.size()))

@@ -1,5 +1,6 @@
 package codelab.edge.auth;
 
+import codelab.account.Username;
 import codelab.edge.auth.InvalidTokenException.Reason;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.ExpiredJwtException;
@@ -18,6 +19,7 @@ import io.jsonwebtoken.security.SignatureException;
 import java.security.Key;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.Date;
 import java.util.UUID;
 
@@ -44,6 +46,9 @@ public final class AccessTokens {
         // the reason. jjwt already refuses 'none' (unsecured() is off), and an HS256 token keyed with our
         // public key dies here before any key is looked up.
         .sig().clear().add(Jwts.SIG.RS256).and()
+        // jjwt's own decoder skips what is not base64url; the JDK's refuses it, so the bytes verified are
+        // exactly those of the text CanonicalEncoding let through.
+        .b64Url(encoded -> Base64.getUrlDecoder().wrap(encoded))
         // We never compress; refusing 'zip' keeps decompression off the unauthenticated path entirely.
         .zip().clear().and()
         .keyLocator(new OwnKeyLocator(keys))
@@ -83,7 +88,9 @@ public final class AccessTokens {
     if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
       throw new InvalidTokenException(Reason.MALFORMED);
     }
+    // the algorithm first: a token without one we accept is an attack signal, whatever else is wrong with it
     AlgorithmGate.requireRs256(token);
+    CanonicalEncoding.require(token);
     Jws<Claims> jws = parse(token);
     String type = jws.getHeader().getType();
     if (!TOKEN_TYPE.equalsIgnoreCase(type) && !("application/" + TOKEN_TYPE).equalsIgnoreCase(type)) {
@@ -99,8 +106,10 @@ public final class AccessTokens {
       if (isBlank(userId) || isBlank(username) || isBlank(tokenId) || expiration == null) {
         throw new InvalidTokenException(Reason.MISSING_CLAIM);
       }
+      // our own tokens only name registered accounts; any other name must not reach an account's id
+      Username account = Username.parse(username).orElseThrow(() -> new InvalidTokenException(Reason.INVALID_CLAIM));
       String scope = claims.get("scope", String.class);
-      return new AuthenticatedUser(userId, username, scope == null ? "" : scope, tokenId, expiration.toInstant());
+      return new AuthenticatedUser(userId, username, account, scope == null ? "" : scope, tokenId, expiration.toInstant());
     } catch (RequiredTypeException | IllegalArgumentException e) {
       throw new InvalidTokenException(Reason.INVALID_CLAIM);
     }

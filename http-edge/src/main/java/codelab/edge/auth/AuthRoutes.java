@@ -6,6 +6,7 @@ import codelab.Refusal;
 import codelab.WorkflowSettings;
 import codelab.account.AccountError;
 import codelab.account.UserAccount;
+import codelab.account.Username;
 import codelab.account.application.LogoutEverywhere;
 import codelab.account.application.NewLogin;
 import codelab.edge.ApiError;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +31,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -39,7 +42,6 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 public final class AuthRoutes extends AllDirectives {
 
-  private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{2,31}");
   private static final int MIN_PASSWORD = 10;
   private static final int MAX_PASSWORD = 1024;
   private static final int MAX_EMAIL = 254;
@@ -104,14 +106,14 @@ public final class AuthRoutes extends AllDirectives {
 
   private Route register(JsonNode body, UserAccount.Origin origin) {
     OptionalLong retryAfter = settings.registrations().acquire(origin.ip());
-    if (retryAfter.isPresent()) return complete(TokenEndpoint.rateLimited(retryAfter.getAsLong()));
-    String username = body.path("username").asText("");
-    String password = body.path("password").asText("");
-    if (!USERNAME.matcher(username).matches()) {
-      return complete(ApiError.badRequest("username must be 3 to 32 characters: letters, digits, '_', '.', '-', starting with a letter or digit"));
-    }
+    if (retryAfter.isPresent()) return complete(tooManyRegistrations(retryAfter.getAsLong()));
+    // a number or an array is not read as its text: what was checked is what gets registered
+    String username = string(body, "username").orElse("");
+    Optional<Username> account = Username.parse(username);
+    if (account.isEmpty()) return complete(ApiError.badRequest(Username.RULE));
+    String password = string(body, "password").orElse("");
     if (password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
-      return complete(ApiError.badRequest("password must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters long"));
+      return complete(ApiError.badRequest("password must be a string of " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters"));
     }
     if (password.equalsIgnoreCase(username)) {
       return complete(ApiError.badRequest("password must not be the username"));
@@ -126,7 +128,7 @@ public final class AuthRoutes extends AllDirectives {
         CompletableFuture.supplyAsync(() -> hasher.hash(password), blocking)
             .thenCompose(
                 hash ->
-                    UserAccount.entityRef(system, username)
+                    UserAccount.entityRef(system, account.get())
                         .<UserAccount.Registered>askWithStatus(
                             replyTo -> new UserAccount.Register(userId, username, hash, email, origin, replyTo), askTimeout))
             .thenApply(registered -> JsonResponses.response(StatusCodes.CREATED, new RegisteredBody(registered.userId(), registered.username())))
@@ -138,11 +140,22 @@ public final class AuthRoutes extends AllDirectives {
     return completeWithFuture(response);
   }
 
+  private static Optional<String> string(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    return value != null && value.isTextual() ? Optional.of(value.textValue()) : Optional.empty();
+  }
+
+  /** Registration is a REST route, so its 429 is in the contract's error format (the OAuth endpoints have their own). */
+  private static HttpResponse tooManyRegistrations(long retryAfterSeconds) {
+    return ApiError.response(StatusCodes.TOO_MANY_REQUESTS, "rate_limited", "too many registrations from this address; retry later")
+        .addHeader(RawHeader.create("Retry-After", String.valueOf(retryAfterSeconds)));
+  }
+
   /** Every login of the user ends (its refresh tokens are revoked) and their open sockets close. */
   private Route logoutEverywhere(AuthenticatedUser user, UserAccount.Origin origin) {
     CompletionStage<HttpResponse> done =
         logoutEverywhere
-            .logOut(user.userId(), user.username(), origin)
+            .logOut(user.userId(), user.account(), origin)
             .thenApply(
                 ended -> {
                   loggedOut.tell(Topic.publish(new LoggedOutEverywhere(user.userId())));
@@ -166,7 +179,7 @@ public final class AuthRoutes extends AllDirectives {
   /** Who the token says the caller is, with what the account adds (the email); a token is answered even without its account. */
   private Route me(AuthenticatedUser user) {
     return completeWithFuture(
-        UserAccount.entityRef(system, user.username())
+        UserAccount.entityRef(system, user.account())
             .<UserAccount.Profile>askWithStatus(replyTo -> new UserAccount.GetProfile(user.userId(), replyTo), askTimeout)
             .thenApply(profile -> profile.email())
             .exceptionallyCompose(failure -> Refusal.reason(failure).isPresent() ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(failure))
@@ -175,7 +188,7 @@ public final class AuthRoutes extends AllDirectives {
 
   private Route securityEvents(AuthenticatedUser user) {
     return completeWithFuture(
-        UserAccount.entityRef(system, user.username())
+        UserAccount.entityRef(system, user.account())
             .<List<UserAccount.SecurityEvent>>askWithStatus(replyTo -> new UserAccount.GetSecurityEvents(user.userId(), replyTo), askTimeout)
             .thenApply(
                 recorded -> {

@@ -6,18 +6,24 @@ import codelab.account.RefreshTokenError;
 import codelab.account.RefreshTokenFamily;
 import codelab.Refusal;
 import codelab.account.UserAccount;
+import codelab.account.Username;
 import codelab.account.application.NewLogin;
 import codelab.edge.JsonResponses;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -31,8 +37,9 @@ import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejecti
 /**
  * The OAuth2 endpoints: {@code POST /oauth/token} (password and refresh_token grants) and
  * {@code POST /oauth/revoke} (RFC 7009). Every answer is in OAuth2's own format and not cacheable.
- * Password checks run on the blocking executor (bcrypt), and an unknown user costs the same check as
- * a wrong password.
+ * Password checks run on the blocking executor (bcrypt), and an unknown user, like a name that cannot
+ * be a username, costs the same check as a wrong password. Both endpoints share one rate limit per
+ * client address.
  */
 public final class TokenEndpoint extends AllDirectives {
 
@@ -72,16 +79,39 @@ public final class TokenEndpoint extends AllDirectives {
                         () ->
                             ClientOrigin.extract(
                                 origin ->
-                                    formFieldMap(
-                                        form ->
-                                            concat(
-                                                path("token", () -> token(form, origin)),
-                                                path("revoke", () -> revoke(form, origin))))))));
+                                    withinRateLimit(
+                                        origin,
+                                        () ->
+                                            formFieldMultiMap(
+                                                fields ->
+                                                    singleValued(
+                                                        fields,
+                                                        form ->
+                                                            concat(
+                                                                path("token", () -> token(form, origin)),
+                                                                path("revoke", () -> revoke(form, origin))))))))));
+  }
+
+  private Route withinRateLimit(UserAccount.Origin origin, Supplier<Route> inner) {
+    OptionalLong retryAfter = settings.tokenRequests().acquire(origin.ip());
+    return retryAfter.isPresent() ? complete(rateLimited(retryAfter.getAsLong())) : inner.get();
+  }
+
+  /**
+   * RFC 6749 §3.1: a parameter must not be sent twice. Taking either copy would let a request say one
+   * thing to whatever read it before us (a proxy, a log) and another to us.
+   */
+  private Route singleValued(Map<String, List<String>> fields, Function<Map<String, String>, Route> inner) {
+    Optional<String> repeated = fields.entrySet().stream().filter(field -> field.getValue().size() > 1).map(Map.Entry::getKey).findFirst();
+    if (repeated.isPresent()) {
+      return complete(error(StatusCodes.BAD_REQUEST, "invalid_request", "parameter '" + repeated.get() + "' was given more than once"));
+    }
+    Map<String, String> form = new HashMap<>();
+    fields.forEach((name, values) -> form.put(name, values.get(0)));
+    return inner.apply(form);
   }
 
   private Route token(Map<String, String> form, UserAccount.Origin origin) {
-    OptionalLong retryAfter = settings.tokenRequests().acquire(origin.ip());
-    if (retryAfter.isPresent()) return complete(rateLimited(retryAfter.getAsLong()));
     Optional<HttpResponse> clientProblem = checkClient(form);
     if (clientProblem.isPresent()) return complete(clientProblem.get());
     String grantType = form.getOrDefault("grant_type", "");
@@ -99,8 +129,27 @@ public final class TokenEndpoint extends AllDirectives {
     if (username.isBlank() || password.isEmpty()) {
       return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "invalid_request", "username and password are required"));
     }
-    String scope = form.getOrDefault("scope", "").isBlank() ? "api" : form.get("scope").trim();
-    var account = UserAccount.entityRef(system, username);
+    Optional<String> scope = Scopes.granted(form.get("scope"));
+    if (scope.isEmpty()) {
+      return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "invalid_scope", "the one scope issued is '" + Scopes.DEFAULT + "'"));
+    }
+    Optional<Username> name = Username.parse(username);
+    if (name.isEmpty()) return noSuchAccount(password);
+    return passwordGrant(UserAccount.entityRef(system, name.get()), password, scope.get(), origin);
+  }
+
+  /** A name no account can have: the answer and its cost are those of a wrong password, and no account is asked. */
+  private CompletionStage<HttpResponse> noSuchAccount(String password) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          hasher.verifyAgainstNothing(password);
+          return badLogin();
+        },
+        blocking);
+  }
+
+  private CompletionStage<HttpResponse> passwordGrant(
+      EntityRef<UserAccount.Command> account, String password, String scope, UserAccount.Origin origin) {
     return account
         .ask(UserAccount.GetCredentials::new, askTimeout)
         .thenApplyAsync(
@@ -119,7 +168,7 @@ public final class TokenEndpoint extends AllDirectives {
             blocking)
         .thenCompose(
             checked -> {
-              if (checked.isEmpty()) return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "invalid_grant", BAD_LOGIN));
+              if (checked.isEmpty()) return CompletableFuture.completedFuture(badLogin());
               boolean success = checked.get();
               return account
                   .<UserAccount.Credentials>ask(replyTo -> new UserAccount.RecordLogin(success, origin, replyTo), askTimeout)
@@ -127,7 +176,7 @@ public final class TokenEndpoint extends AllDirectives {
                       credentials ->
                           success
                               ? newLogin(credentials.userId(), credentials.username(), scope)
-                              : CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "invalid_grant", BAD_LOGIN)));
+                              : CompletableFuture.completedFuture(badLogin()));
             });
   }
 
@@ -158,7 +207,7 @@ public final class TokenEndpoint extends AllDirectives {
               return switch (rotation.outcome()) {
                 case RefreshTokenFamily.Rotation.ROTATED ->
                     audit(holder, "refresh_rotation", "login " + familyId.get(), origin)
-                        .thenApply(done -> tokenResponse(holder.userId(), holder.username(), holder.scope(), next.token()));
+                        .thenApply(done -> tokenResponse(holder.userId(), holder.username(), Scopes.stillKnown(holder.scope()), next.token()));
                 case RefreshTokenFamily.Rotation.REUSED ->
                     audit(holder, "refresh_reuse_detected", "login " + familyId.get() + " revoked", origin)
                         .thenApply(done -> error(StatusCodes.BAD_REQUEST, "invalid_grant", RefreshTokenError.INVALID.message()));
@@ -190,8 +239,10 @@ public final class TokenEndpoint extends AllDirectives {
   }
 
   private CompletionStage<Done> audit(RefreshTokenFamily.Holder holder, String kind, String detail, UserAccount.Origin origin) {
-    if (holder == null) return CompletableFuture.completedFuture(Done.getInstance());
-    return UserAccount.entityRef(system, holder.username())
+    // every login was made under a username, so a holder's name always parses; one that did not would have no account
+    Optional<Username> account = holder == null ? Optional.empty() : Username.parse(holder.username());
+    if (account.isEmpty()) return CompletableFuture.completedFuture(Done.getInstance());
+    return UserAccount.entityRef(system, account.get())
         .ask(replyTo -> new UserAccount.RecordSecurityEvent(kind, detail, origin, replyTo), askTimeout);
   }
 
@@ -231,6 +282,10 @@ public final class TokenEndpoint extends AllDirectives {
             UnsupportedRequestContentTypeRejection.class,
             r -> complete(error(StatusCodes.BAD_REQUEST, "invalid_request", "send the parameters as application/x-www-form-urlencoded")))
         .build();
+  }
+
+  private static HttpResponse badLogin() {
+    return error(StatusCodes.BAD_REQUEST, "invalid_grant", BAD_LOGIN);
   }
 
   static HttpResponse error(StatusCode status, String error, String description) {

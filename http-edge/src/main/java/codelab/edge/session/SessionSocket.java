@@ -76,8 +76,7 @@ public final class SessionSocket extends AllDirectives {
   }
 
   private Route authenticate(WebSocketUpgrade upgrade, String sessionId) {
-    return optionalHeaderValueByName(
-        "Authorization",
+    return authenticator.authorizationHeader(
         header -> {
           Optional<String> subprotocolToken =
               StreamSupport.stream(upgrade.getRequestedProtocols().spliterator(), false)

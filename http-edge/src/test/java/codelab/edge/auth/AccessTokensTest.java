@@ -210,6 +210,41 @@ class AccessTokensTest {
   }
 
   @Test
+  void onlyTheCanonicalEncodingOfEachPartVerifies() {
+    // a 3072-bit signature (the generated key's) is 512 characters, a 2048-bit one 342: one appended
+    // character leaves the first undecodable and the second decodable, so both are tried
+    for (SigningKey key : List.of(SigningKey.generate(), TestKeys.A)) {
+      assertOnlyTheCanonicalEncodingVerifies(tokensAt(SigningKeys.of(List.of(key)), T0));
+    }
+  }
+
+  private static void assertOnlyTheCanonicalEncodingVerifies(AccessTokens tokens) {
+    String token = tokens.issue("user-1", "alice", "api").token();
+    String[] parts = token.split("\\.");
+    // the signature's last character carries 4 bits that encode nothing; canonical text has them zero
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    String unusedBitsSet = token.substring(0, token.length() - 1) + alphabet.charAt(alphabet.indexOf(token.charAt(token.length() - 1)) ^ 1);
+    List<String> variants = List.of(
+        token + "x", token + "A", token + "%", token + "=", token + "==", token + "AA", token + " ", unusedBitsSet,
+        parts[0] + "A." + parts[1] + "." + parts[2],
+        parts[0] + "." + parts[1] + "A." + parts[2],
+        parts[0] + "=." + parts[1] + "." + parts[2],
+        token + ".", "." + token);
+    for (String variant : variants) {
+      assertThrows(InvalidTokenException.class, () -> tokens.verify(variant), variant.substring(variant.length() - 4));
+    }
+    assertEquals("user-1", tokens.verify(token).userId(), "the control");
+  }
+
+  @Test
+  void aTokenNamingNoPossibleUsernameIsRefused() {
+    AccessTokens tokens = tokensAt(T0);
+    for (String name : List.of("mal\u0000lory", "\u212Aali", " alice", "a")) {
+      assertEquals(Reason.INVALID_CLAIM, rejection(tokens, tokens.issue("user-1", name, "api").token()), name);
+    }
+  }
+
+  @Test
   void wrongAudienceIsRejectedWithoutEchoingTheToken() {
     var settings = new AccessTokenSettings("codelab-platform", "some-other-api", Duration.ofMinutes(15),
         Duration.ofSeconds(30), Clock.fixed(T0, ZoneOffset.UTC));

@@ -32,6 +32,14 @@ class WireMessagesTest {
   }
 
   @Test
+  void aDeltaNamesItsCountOnlyWhenItCarriesSeveral() {
+    assertEquals("{\"type\":\"assistant_delta\",\"turn_id\":\"t\",\"index\":3,\"token\":\"Hi\"}",
+        text(new SessionUpdate.AssistantDelta("t", 3, "Hi")));
+    assertEquals("{\"type\":\"assistant_delta\",\"turn_id\":\"t\",\"index\":0,\"token\":\"Hi there\",\"count\":3}",
+        text(new SessionUpdate.AssistantDelta("t", 0, "Hi there", 3)));
+  }
+
+  @Test
   void answersToTheClientKeepTheirShape() {
     assertEquals("{\"type\":\"error\",\"code\":\"conflict\",\"content\":\"x\",\"error\":\"x\"}", WireMessages.text(WireMessages.error("conflict", "x")));
     assertEquals("{\"type\":\"pong\"}", WireMessages.text(WireMessages.pong()));

@@ -13,9 +13,11 @@ import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
@@ -72,6 +74,7 @@ public final class ErrorHandling extends AllDirectives {
 
   private static ExceptionHandler exceptions() {
     return ExceptionHandler.newBuilder()
+        .match(EntityStreamSizeException.class, tooLarge -> Directives.complete(ApiError.bodyTooLarge(tooLarge.limit())))
         .matchAny(
             failure -> {
               Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
@@ -87,8 +90,21 @@ public final class ErrorHandling extends AllDirectives {
         .build();
   }
 
+  /**
+   * A body that could not be read is answered here: the default handler's text names pekko-http's
+   * exception and settings.
+   */
   private static RejectionHandler rejections() {
-    return RejectionHandler.defaultHandler().mapRejectionResponse(ErrorHandling::asJsonError);
+    return RejectionHandler.newBuilder()
+        .handle(
+            MalformedRequestContentRejection.class,
+            malformed ->
+                Directives.complete(
+                    malformed.getCause() instanceof EntityStreamSizeException tooLarge
+                        ? ApiError.bodyTooLarge(tooLarge.limit())
+                        : ApiError.badRequest("the body could not be read")))
+        .build()
+        .withFallback(RejectionHandler.defaultHandler().mapRejectionResponse(ErrorHandling::asJsonError));
   }
 
   /** The default rejection handler answers text/plain; keep its status and text, in our format. */
@@ -99,21 +115,7 @@ public final class ErrorHandling extends AllDirectives {
         entity instanceof HttpEntity.Strict strict
             ? strict.getData().decodeString(StandardCharsets.UTF_8)
             : response.status().reason();
-    return ApiError.of(codeFor(response.status().intValue()), text).toResponse(response.status()).withHeaders(response.getHeaders());
-  }
-
-  private static String codeFor(int status) {
-    return switch (status) {
-      case 400 -> "validation_error";
-      case 401 -> "unauthorized";
-      case 403 -> "forbidden";
-      case 404 -> "not_found";
-      case 405 -> "method_not_allowed";
-      case 406, 415 -> "unsupported_media_type";
-      case 413 -> "too_large";
-      case 429 -> "rate_limited";
-      default -> status >= 500 ? "internal_error" : "bad_request";
-    };
+    return ApiError.response(response.status(), text).withHeaders(response.getHeaders());
   }
 
 }

@@ -95,6 +95,7 @@ public final class HttpEdge extends AllDirectives {
         sessionDirectory);
     return Http.get(system)
         .newServerAt(config.getString("codelab.http.host"), config.getInt("codelab.http.port"))
+        .withSettings(EdgeServerSettings.fromConfig(config))
         .bind(edge.routes())
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS)

@@ -69,6 +69,58 @@ class HttpHardeningTest {
     assertJsonError(reply, 413, "too_large");
   }
 
+  // item 8: content types and strict JSON
+
+  @Test
+  void aJsonRouteRefusesABodyThatIsNotJson() {
+    for (String type : new String[] {"text/plain", "application/xml"}) {
+      assertEquals(415, postTyped(type, "{\"name\":\"p\"}").status(), type);
+      assertEquals("unsupported_media_type", postTyped(type, "{\"name\":\"p\"}").body().path("code").asText(), type);
+    }
+    assertEquals(415, postTyped(null, "{\"name\":\"p\"}").status(), "no content type");
+    assertEquals(201, postTyped("application/json; charset=utf-8", "{\"name\":\"p\"}").status(), "a charset is fine");
+    assertEquals(201, running.api().post("/api/v1/sessions", Map.of()).status(), "an empty JSON object creates a session");
+  }
+
+  @Test
+  void trailingGarbageAndDuplicateKeysAreRefused() {
+    ApiClient.Reply trailing = running.api().postRaw("/api/v1/projects", "{\"name\":\"p\"}xyz");
+    assertEquals(400, trailing.status(), () -> String.valueOf(trailing.body()));
+    assertEquals("validation_error", trailing.body().path("code").asText());
+    ApiClient.Reply duplicate = running.api().postRaw("/api/v1/projects", "{\"name\":\"p\",\"name\":\"q\"}");
+    assertEquals(400, duplicate.status(), () -> String.valueOf(duplicate.body()));
+    assertEquals(201, running.api().postRaw("/api/v1/projects", "{\"name\":\"p\",\"unknown\":1}").status(), "unknown keys are ignored");
+  }
+
+  @Test
+  void aDuplicateKeyOnTheSocketIsAnErrorFrameAndTheSocketStaysOpen() {
+    String sessionId = running.api().createSession();
+    try (SocketClient socket = SocketClient.connect(running.httpPort(), sessionId, running.api().accessToken, null)) {
+      socket.next("session_info");
+      socket.sendText("{\"type\":\"ping\",\"type\":\"cancel\"}");
+      JsonNode error = socket.next("error");
+      assertEquals("invalid_json", error.path("code").asText(), error::toString);
+      socket.sendText("{\"type\":\"ping\"}");
+      socket.next("pong");
+    }
+  }
+
+  private ApiClient.Reply postTyped(String contentType, String body) {
+    ApiClient api = running.api();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(api.baseUrl + "/api/v1/projects"))
+            .header("Authorization", "Bearer " + api.accessToken)
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) request.header("Content-Type", contentType);
+    try {
+      java.net.http.HttpResponse<String> response = api.http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      JsonNode json = response.body().isEmpty() ? null : ApiClient.JSON.readTree(response.body());
+      return new ApiClient.Reply(response.statusCode(), json, response);
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static void assertJsonError(RawReply reply, int status, String code) throws IOException {
     assertEquals(status, reply.status(), reply::toString);
     assertTrue(reply.header("content-type").orElse("").startsWith("application/json"), reply::toString);

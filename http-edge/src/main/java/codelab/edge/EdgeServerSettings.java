@@ -13,6 +13,9 @@ final class EdgeServerSettings {
   private EdgeServerSettings() {}
 
   static ServerSettings fromConfig(Config config) {
-    return ServerSettings.create(config).withParsingErrorHandler(ParserRefusals.class.getName());
+    return ServerSettings.create(config)
+        .withParsingErrorHandler(ParserRefusals.class.getName())
+        // the target as sent, for DotSegments
+        .withRawRequestUriHeader(true);
   }
 }

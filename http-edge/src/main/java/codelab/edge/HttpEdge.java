@@ -62,16 +62,18 @@ public final class HttpEdge extends AllDirectives {
         new ProjectRoutes.Services(
             projectCreation, new ProjectLists(system, workflows, defaultProject), new ProjectDeletion(system, workflows, archive), sessionLists);
     this.routes =
-        new Cors(settings.allowedOrigins())
-            .wrap(
-                new ErrorHandling()
+        new DotSegments()
+            .refuse(
+                new Cors(settings.allowedOrigins())
                     .wrap(
-                        concat(
-                            new HealthRoutes(settings.version()).routes(),
-                            auth.routes(),
-                            new SessionSocket(system, auth.authenticator(), settings, loggedOut).route(),
-                            new SessionRoutes(system, auth.authenticator(), settings, sessionCreation, sessionLists).routes(),
-                            new ProjectRoutes(system, auth.authenticator(), settings, projectServices).routes())));
+                        new ErrorHandling()
+                            .wrap(
+                                concat(
+                                    new HealthRoutes(settings.version()).routes(),
+                                    auth.routes(),
+                                    new SessionSocket(system, auth.authenticator(), settings, loggedOut).route(),
+                                    new SessionRoutes(system, auth.authenticator(), settings, sessionCreation, sessionLists).routes(),
+                                    new ProjectRoutes(system, auth.authenticator(), settings, projectServices).routes()))));
   }
 
   /**

@@ -105,6 +105,19 @@ class HttpHardeningTest {
     }
   }
 
+  // item 9: dot segments and ids from the path
+
+  @Test
+  void aPathWithADotSegmentIsRefused() throws IOException {
+    String auth = "Authorization: Bearer " + running.api().accessToken + "\r\n";
+    for (String target :
+        new String[] {"/health/../api/v1/me", "/api/v1/projects/%2e%2e/sessions", "/api/v1/projects/%2E./sessions", "/api/v1/./me", "/api/v1/me/."}) {
+      assertJsonError(raw("GET " + target + " HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n"), 400, "validation_error");
+    }
+    assertEquals(200, raw("GET /api/v1/me HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n").status(), "the same request without dots");
+    assertEquals(404, raw("GET /api/v1/projects/..a/sessions HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n").status(), "dots inside a segment are a name");
+  }
+
   private ApiClient.Reply postTyped(String contentType, String body) {
     ApiClient api = running.api();
     HttpRequest.Builder request =

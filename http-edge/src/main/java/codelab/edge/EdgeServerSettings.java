@@ -1,6 +1,7 @@
 package codelab.edge;
 
 import com.typesafe.config.Config;
+import java.util.Optional;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 
 /**
@@ -16,6 +17,10 @@ final class EdgeServerSettings {
     return ServerSettings.create(config)
         .withParsingErrorHandler(ParserRefusals.class.getName())
         // the target as sent, for DotSegments
-        .withRawRequestUriHeader(true);
+        .withRawRequestUriHeader(true)
+        // HEAD answered as GET without the body, as HTTP says every GET resource must
+        .withTransparentHeadRequests(true)
+        // no banner naming the server and its version
+        .withServerHeader(Optional.empty());
   }
 }

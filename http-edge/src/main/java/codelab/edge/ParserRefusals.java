@@ -20,7 +20,7 @@ public final class ParserRefusals extends ParsingErrorHandler {
   public HttpResponse handle(StatusCode status, ErrorInfo info, LoggingAdapter log, ServerSettings settings) {
     ApiError error = ApiError.of(ApiError.codeFor(status), message(status, settings.parserSettings()));
     log.warning("trace_id={} refused an unparsable request with {}: {}", error.traceId(), status.intValue(), info.summary());
-    return error.toResponse(status);
+    return ResponseHeaders.ofRefusal(error.toResponse(status));
   }
 
   private static String message(StatusCode status, ParserSettings limits) {

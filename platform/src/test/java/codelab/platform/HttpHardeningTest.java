@@ -118,6 +118,52 @@ class HttpHardeningTest {
     assertEquals(404, raw("GET /api/v1/projects/..a/sessions HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n").status(), "dots inside a segment are a name");
   }
 
+  // item 10: headers
+
+  @Test
+  void headAnswersLikeGetWithoutABody() throws IOException {
+    RawReply head = raw("HEAD /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertEquals(200, head.status());
+    assertEquals("", head.body());
+    assertTrue(head.header("content-type").orElse("").startsWith("application/json"), head.headers()::toString);
+  }
+
+  @Test
+  void jsonAnswersAreNotCachedNorSniffedAndNoBannerIsSent() {
+    ApiClient.Reply me = running.api().get("/api/v1/me");
+    assertEquals(200, me.status());
+    assertEquals(Optional.of("no-store"), me.raw().headers().firstValue("Cache-Control"));
+    assertEquals(Optional.of("nosniff"), me.raw().headers().firstValue("X-Content-Type-Options"));
+    ApiClient.Reply missing = running.api().get("/api/v1/projects/" + java.util.UUID.randomUUID());
+    assertEquals(404, missing.status());
+    assertEquals(Optional.of("no-store"), missing.raw().headers().firstValue("Cache-Control"));
+    assertEquals(Optional.of("nosniff"), missing.raw().headers().firstValue("X-Content-Type-Options"));
+    ApiClient.Reply health = new ApiClient(running.httpPort()).get("/health");
+    assertEquals(Optional.of("nosniff"), health.raw().headers().firstValue("X-Content-Type-Options"));
+    assertEquals(Optional.empty(), health.raw().headers().firstValue("Server"));
+  }
+
+  @Test
+  void aLocalhostOriginWithUserinfoOrAPathIsNotLocalhost() throws Exception {
+    assertEquals(204, preflight("http://localhost:3000"));
+    for (String origin : new String[] {"http://localhost:1@evil.example", "http://localhost:1/x", "http://localhost:", "http://localhost:1.evil.example"}) {
+      assertEquals(403, preflight(origin), origin);
+    }
+  }
+
+  private int preflight(String origin) throws Exception {
+    return new ApiClient(running.httpPort())
+        .http
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + running.httpPort() + "/api/v1/sessions"))
+                .header("Origin", origin)
+                .header("Access-Control-Request-Method", "POST")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
   private ApiClient.Reply postTyped(String contentType, String body) {
     ApiClient api = running.api();
     HttpRequest.Builder request =

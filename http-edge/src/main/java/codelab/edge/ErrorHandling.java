@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns every failure into the contract's JSON error: rejections keep their status and message, an
  * unexpected exception becomes a 500 whose body names only a trace id (the cause goes to the log),
- * an entity that did not answer in time a 503. A client never sees a stack trace.
+ * an entity that did not answer in time, or a request the server gave up on, a 503. A client never
+ * sees a stack trace.
  */
 public final class ErrorHandling extends AllDirectives {
 
@@ -69,7 +70,17 @@ public final class ErrorHandling extends AllDirectives {
   }
 
   public Route wrap(Route inner) {
-    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> inner));
+    return withRequestTimeoutResponse(
+        request -> ResponseHeaders.ofRefusal(notInTime().toResponse(StatusCodes.SERVICE_UNAVAILABLE)),
+        () -> handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> inner)));
+  }
+
+  /**
+   * Both for an entity that did not answer and for a request the server gave up on (its
+   * request-timeout; that answer goes out below the routes, hence its headers are added here).
+   */
+  private static ApiError notInTime() {
+    return ApiError.of("unavailable", "the service did not answer in time; try again");
   }
 
   private static ExceptionHandler exceptions() {
@@ -79,7 +90,7 @@ public final class ErrorHandling extends AllDirectives {
             failure -> {
               Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
               if (cause instanceof TimeoutException) {
-                ApiError error = ApiError.of("unavailable", "the service did not answer in time; try again");
+                ApiError error = notInTime();
                 log.warn("trace_id={} timeout: {}", error.traceId(), cause.toString());
                 return Directives.complete(error.toResponse(StatusCodes.SERVICE_UNAVAILABLE));
               }

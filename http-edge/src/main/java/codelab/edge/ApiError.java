@@ -23,12 +23,41 @@ public record ApiError(String code, String message, String traceId, Map<String, 
     return of(code, message).toResponse(status);
   }
 
+  /** An error whose code is the one the contract uses for its status. */
+  public static HttpResponse response(StatusCode status, String message) {
+    return response(status, codeFor(status), message);
+  }
+
+  /** A body over the limit, in words a client can act on, wherever the limit was met. */
+  public static HttpResponse bodyTooLarge(long limitBytes) {
+    return response(StatusCodes.CONTENT_TOO_LARGE, bodyTooLargeMessage(limitBytes));
+  }
+
+  static String bodyTooLargeMessage(long limitBytes) {
+    return "the request body is larger than " + limitBytes + " bytes";
+  }
+
   public static HttpResponse badRequest(String message) {
     return response(StatusCodes.BAD_REQUEST, "validation_error", message);
   }
 
   public static HttpResponse notFound(String what) {
     return response(StatusCodes.NOT_FOUND, "not_found", what + " not found");
+  }
+
+  static String codeFor(StatusCode status) {
+    return switch (status.intValue()) {
+      case 400 -> "validation_error";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 406, 415 -> "unsupported_media_type";
+      case 413, 414, 431 -> "too_large";
+      case 429 -> "rate_limited";
+      case 501, 505 -> "not_implemented";
+      default -> status.intValue() >= 500 ? "internal_error" : "bad_request";
+    };
   }
 
   public HttpResponse toResponse(StatusCode status) {

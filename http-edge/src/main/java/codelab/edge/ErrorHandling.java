@@ -16,15 +16,18 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns every failure into the contract's JSON error: rejections keep their status and message, an
  * unexpected exception becomes a 500 whose body names only a trace id (the cause goes to the log),
- * an entity that did not answer in time a 503. A client never sees a stack trace.
+ * an entity that did not answer in time, or a request the server gave up on, a 503. A client never
+ * sees a stack trace.
  */
 public final class ErrorHandling extends AllDirectives {
 
@@ -67,16 +70,27 @@ public final class ErrorHandling extends AllDirectives {
   }
 
   public Route wrap(Route inner) {
-    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> inner));
+    return withRequestTimeoutResponse(
+        request -> ResponseHeaders.ofRefusal(notInTime().toResponse(StatusCodes.SERVICE_UNAVAILABLE)),
+        () -> handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> inner)));
+  }
+
+  /**
+   * Both for an entity that did not answer and for a request the server gave up on (its
+   * request-timeout; that answer goes out below the routes, hence its headers are added here).
+   */
+  private static ApiError notInTime() {
+    return ApiError.of("unavailable", "the service did not answer in time; try again");
   }
 
   private static ExceptionHandler exceptions() {
     return ExceptionHandler.newBuilder()
+        .match(EntityStreamSizeException.class, tooLarge -> Directives.complete(ApiError.bodyTooLarge(tooLarge.limit())))
         .matchAny(
             failure -> {
               Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
               if (cause instanceof TimeoutException) {
-                ApiError error = ApiError.of("unavailable", "the service did not answer in time; try again");
+                ApiError error = notInTime();
                 log.warn("trace_id={} timeout: {}", error.traceId(), cause.toString());
                 return Directives.complete(error.toResponse(StatusCodes.SERVICE_UNAVAILABLE));
               }
@@ -87,8 +101,21 @@ public final class ErrorHandling extends AllDirectives {
         .build();
   }
 
+  /**
+   * A body that could not be read is answered here: the default handler's text names pekko-http's
+   * exception and settings.
+   */
   private static RejectionHandler rejections() {
-    return RejectionHandler.defaultHandler().mapRejectionResponse(ErrorHandling::asJsonError);
+    return RejectionHandler.newBuilder()
+        .handle(
+            MalformedRequestContentRejection.class,
+            malformed ->
+                Directives.complete(
+                    malformed.getCause() instanceof EntityStreamSizeException tooLarge
+                        ? ApiError.bodyTooLarge(tooLarge.limit())
+                        : ApiError.badRequest("the body could not be read")))
+        .build()
+        .withFallback(RejectionHandler.defaultHandler().mapRejectionResponse(ErrorHandling::asJsonError));
   }
 
   /** The default rejection handler answers text/plain; keep its status and text, in our format. */
@@ -99,21 +126,7 @@ public final class ErrorHandling extends AllDirectives {
         entity instanceof HttpEntity.Strict strict
             ? strict.getData().decodeString(StandardCharsets.UTF_8)
             : response.status().reason();
-    return ApiError.of(codeFor(response.status().intValue()), text).toResponse(response.status()).withHeaders(response.getHeaders());
-  }
-
-  private static String codeFor(int status) {
-    return switch (status) {
-      case 400 -> "validation_error";
-      case 401 -> "unauthorized";
-      case 403 -> "forbidden";
-      case 404 -> "not_found";
-      case 405 -> "method_not_allowed";
-      case 406, 415 -> "unsupported_media_type";
-      case 413 -> "too_large";
-      case 429 -> "rate_limited";
-      default -> status >= 500 ? "internal_error" : "bad_request";
-    };
+    return ApiError.response(response.status(), text).withHeaders(response.getHeaders());
   }
 
 }

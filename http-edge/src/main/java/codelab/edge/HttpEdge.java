@@ -34,7 +34,10 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** Every public route of a node, behind the contract's error handling and CORS. */
+/**
+ * Every public route of a node, behind the contract's error handling and CORS, with no dot segment in
+ * its path, and answered with the headers of {@link ResponseHeaders}.
+ */
 public final class HttpEdge extends AllDirectives {
 
   private final Route routes;
@@ -61,17 +64,16 @@ public final class HttpEdge extends AllDirectives {
     ProjectRoutes.Services projectServices =
         new ProjectRoutes.Services(
             projectCreation, new ProjectLists(system, workflows, defaultProject), new ProjectDeletion(system, workflows, archive), sessionLists);
-    this.routes =
-        new Cors(settings.allowedOrigins())
+    Route api =
+        new ErrorHandling()
             .wrap(
-                new ErrorHandling()
-                    .wrap(
-                        concat(
-                            new HealthRoutes(settings.version()).routes(),
-                            auth.routes(),
-                            new SessionSocket(system, auth.authenticator(), settings, loggedOut).route(),
-                            new SessionRoutes(system, auth.authenticator(), settings, sessionCreation, sessionLists).routes(),
-                            new ProjectRoutes(system, auth.authenticator(), settings, projectServices).routes())));
+                concat(
+                    new HealthRoutes(settings.version()).routes(),
+                    auth.routes(),
+                    new SessionSocket(system, auth.authenticator(), settings, loggedOut).route(),
+                    new SessionRoutes(system, auth.authenticator(), settings, sessionCreation, sessionLists).routes(),
+                    new ProjectRoutes(system, auth.authenticator(), settings, projectServices).routes()));
+    this.routes = new ResponseHeaders().wrap(new DotSegments().refuse(new Cors(settings.allowedOrigins()).wrap(api)));
   }
 
   /**
@@ -95,6 +97,7 @@ public final class HttpEdge extends AllDirectives {
         sessionDirectory);
     return Http.get(system)
         .newServerAt(config.getString("codelab.http.host"), config.getInt("codelab.http.port"))
+        .withSettings(EdgeServerSettings.fromConfig(config))
         .bind(edge.routes())
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS)

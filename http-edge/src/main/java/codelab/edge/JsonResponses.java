@@ -7,7 +7,9 @@ import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
@@ -32,22 +34,29 @@ public final class JsonResponses {
   }
 
   /**
-   * Reads an optional JSON object body: an empty body is {@code Optional.empty()}; anything that is
-   * not a JSON object is a 400 in the contract's format.
+   * Reads an optional JSON object body: an empty body is {@code Optional.empty()}; a body that is not
+   * {@code application/json} is a 415, and one that is not exactly one JSON object (see
+   * {@link WireJson#CLIENT_READER}) a 400, in the contract's format.
    */
   public static Route withOptionalJsonObject(Function<Optional<JsonNode>, Route> inner) {
-    return Directives.entity(
-        Unmarshaller.entityToString(),
-        text -> {
-          if (text.isBlank()) return inner.apply(Optional.empty());
-          try {
-            JsonNode node = WireJson.MAPPER.readTree(text);
-            if (node == null || !node.isObject()) return Directives.complete(ApiError.badRequest("the body must be a JSON object"));
-            return inner.apply(Optional.of(node));
-          } catch (JsonProcessingException e) {
-            return Directives.complete(ApiError.badRequest("the body is not valid JSON"));
-          }
-        });
+    return Directives.extractRequestEntity(
+        entity ->
+            Directives.entity(
+                Unmarshaller.entityToString(),
+                text -> {
+                  if (text.isBlank()) return inner.apply(Optional.empty());
+                  if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+                    return Directives.complete(
+                        ApiError.response(StatusCodes.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json"));
+                  }
+                  try {
+                    JsonNode node = WireJson.CLIENT_READER.readTree(text);
+                    if (node == null || !node.isObject()) return Directives.complete(ApiError.badRequest("the body must be a JSON object"));
+                    return inner.apply(Optional.of(node));
+                  } catch (JsonProcessingException e) {
+                    return Directives.complete(ApiError.badRequest("the body is not valid JSON: one object, each key once, nothing after it"));
+                  }
+                }));
   }
 
   /** A string field of a body, stripped; null when it is missing, not a string, or blank. */

@@ -8,7 +8,15 @@ import codelab.session.SessionError;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.TimeoutAccess;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import java.util.concurrent.TimeUnit;
+import scala.Function1;
+import scala.concurrent.duration.Duration;
 import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +37,58 @@ class ErrorHandlingTest {
     assertAnswer(answer(new StatusReply.ErrorMessage("something new")), 400, "validation_error", "something new");
     RuntimeException timeout = new RuntimeException("timeout");
     assertEquals(timeout, answer(timeout).handle((response, failure) -> failure).toCompletableFuture().join());
+  }
+
+  @Test
+  void aRequestTheServerGivesUpOnIsAnsweredInTheContractsFormat() throws Exception {
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "request-timeout");
+    try {
+      HandlerKeeper timeoutAccess = new HandlerKeeper();
+      HttpRequest request = HttpRequest.GET("/").addHeader(TimeoutAccess.create(timeoutAccess));
+      new ErrorHandling().wrap(Directives.complete("ok")).handler(system).apply(request).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      HttpResponse timedOut = timeoutAccess.handler.apply((org.apache.pekko.http.scaladsl.model.HttpRequest) request);
+      assertAnswer(timedOut, 503, "unavailable", "the service did not answer in time; try again");
+      assertEquals("no-store", timedOut.getHeader("Cache-Control").orElseThrow().value());
+    } finally {
+      system.terminate();
+    }
+  }
+
+  /** What pekko-http's server gives a route to choose its answer to a request it gives up on. */
+  private static final class HandlerKeeper implements org.apache.pekko.http.scaladsl.TimeoutAccess {
+    Function1<org.apache.pekko.http.scaladsl.model.HttpRequest, org.apache.pekko.http.scaladsl.model.HttpResponse> handler;
+
+    @Override
+    public Duration timeout() {
+      return Duration.Inf();
+    }
+
+    @Override
+    public void updateTimeout(Duration timeout) {}
+
+    @Override
+    public void updateHandler(Function1<org.apache.pekko.http.scaladsl.model.HttpRequest, org.apache.pekko.http.scaladsl.model.HttpResponse> handler) {
+      this.handler = handler;
+    }
+
+    @Override
+    public void update(Duration timeout, Function1<org.apache.pekko.http.scaladsl.model.HttpRequest, org.apache.pekko.http.scaladsl.model.HttpResponse> handler) {
+      this.handler = handler;
+    }
+
+    // the Java API's variants, which the directive does not call
+
+    @Override
+    public void updateTimeout(java.time.Duration timeout) {}
+
+    @Override
+    public void updateHandler(org.apache.pekko.japi.Function<HttpRequest, HttpResponse> handler) {}
+
+    @Override
+    public void update(Duration timeout, org.apache.pekko.japi.Function<HttpRequest, HttpResponse> handler) {}
+
+    @Override
+    public void update(java.time.Duration timeout, org.apache.pekko.japi.Function<HttpRequest, HttpResponse> handler) {}
   }
 
   private static CompletionStage<HttpResponse> answer(Throwable failure) {

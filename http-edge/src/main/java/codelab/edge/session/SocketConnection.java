@@ -271,9 +271,9 @@ final class SocketConnection extends AbstractBehavior<SocketConnection.Input> {
   private Behavior<Input> handle(String text) {
     JsonNode message;
     try {
-      message = WireJson.MAPPER.readTree(text);
+      message = WireJson.CLIENT_READER.readTree(text);
     } catch (JsonProcessingException e) {
-      return reply(WireMessages.error("invalid_json", "the message is not valid JSON"));
+      return reply(WireMessages.error("invalid_json", "the message is not valid JSON: one object, each key once, nothing after it"));
     }
     if (message == null || !message.isObject()) return reply(WireMessages.error("invalid_json", "the message must be a JSON object"));
     String type = message.path("type").asText("");

@@ -1,0 +1,26 @@
+package codelab.edge;
+
+import com.typesafe.config.Config;
+import java.util.Optional;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
+
+/**
+ * pekko-http's server settings from the configuration, with what the contract depends on set here:
+ * in the node's jar every module's reference.conf is appended into one, where pekko-http's own could
+ * come last and win.
+ */
+final class EdgeServerSettings {
+
+  private EdgeServerSettings() {}
+
+  static ServerSettings fromConfig(Config config) {
+    return ServerSettings.create(config)
+        .withParsingErrorHandler(ParserRefusals.class.getName())
+        // the target as sent, for DotSegments
+        .withRawRequestUriHeader(true)
+        // HEAD answered as GET without the body, as HTTP says every GET resource must
+        .withTransparentHeadRequests(true)
+        // no banner naming the server and its version
+        .withServerHeader(Optional.empty());
+  }
+}

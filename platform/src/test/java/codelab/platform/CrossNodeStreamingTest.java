@@ -121,13 +121,75 @@ class CrossNodeStreamingTest {
   }
 
   /**
+   * A session streamed over SSE from the node that does not host it, with its commands sent over
+   * REST to the other one: the stream follows the entity when its node leaves, like a socket, and once
+   * the stream is closed the session lets go of it and passivates.
+   */
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestDatabase.Kind.class)
+  void anEventStreamOnAnotherNodeFollowsTheSessionAndIsDroppedWhenClosed(TestDatabase.Kind databaseKind) throws Exception {
+    Path dataDir = Files.createTempDirectory("codelab-cluster");
+    TestDatabase database = TestDatabase.create(databaseKind, dataDir);
+    Map<String, Object> quicklyIdle = Map.of("codelab.session.idle-timeout", "1s", "pekko.actor.serialize-messages", "on");
+    Node first = null;
+    Node second = null;
+    try {
+      first = Node.start(TestNode.config(database, dataDir, quicklyIdle));
+      Map<String, Object> seeded = new java.util.HashMap<>(withSeed(first.clusterAddress().getPort().get()));
+      seeded.putAll(quicklyIdle);
+      second = Node.start(TestNode.config(database, dataDir, seeded));
+      awaitMembersUp(first, 2);
+
+      ApiClient api = new ApiClient(second.httpPort()).loggedInAsNewUser();
+      String sessionId = api.createSession();
+      Node entityNode = hosts(first, sessionId) ? first : second;
+      Node streamNode = entityNode == first ? second : first;
+      ApiClient commands = new ApiClient(entityNode.httpPort());
+      commands.accessToken = api.accessToken;
+      try (StreamClient stream = StreamClient.open(streamNode.httpPort(), sessionId, api.accessToken, null, Map.of())) {
+        stream.next("session_info");
+        assertEquals(202, commands.post("/api/v1/sessions/" + sessionId + "/messages", Map.of("content", "stream this over SSE")).status());
+        long lastSeq = assertStreamedTurn(stream, "stream this over SSE", true);
+
+        entityNode.stop().toCompletableFuture().get();
+        if (entityNode == first) first = null; else second = null;
+        awaitMembersUp(streamNode, 1);
+
+        ApiClient survivor = new ApiClient(streamNode.httpPort());
+        survivor.accessToken = api.accessToken;
+        assertEquals(202, survivor.post("/api/v1/sessions/" + sessionId + "/messages", Map.of("content", "still streaming?")).status());
+        assertTrue(assertStreamedTurn(stream, "still streaming?", false) > lastSeq, "seq keeps increasing after the move");
+        assertTrue(hosts(streamNode, sessionId), "the entity now lives on the remaining node");
+      }
+      // the server learns that a client closed its HTTP connection when it next writes to it: at the
+      // latest with the keep-alive comment, 15 s after the last message
+      long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+      while (hosts(streamNode, sessionId) && System.nanoTime() < deadline) Thread.sleep(200);
+      assertTrue(!hosts(streamNode, sessionId), "the session still holds the closed stream's subscription");
+    } finally {
+      TestNode.stop(first);
+      TestNode.stop(second);
+      database.drop();
+    }
+  }
+
+  private static long assertStreamedTurn(StreamClient stream, String quoted, boolean deltasRequired) {
+    List<JsonNode> turn = StreamClient.data(stream.untilType("turn_completed"));
+    return assertTurn(turn, quoted, deltasRequired);
+  }
+
+  /**
    * Reads a turn (from message_accepted to turn_completed); returns the last seq. While a connection
    * re-subscribes to a moved entity it catches up from the journal and skips live deltas, so right
    * after a move a turn may arrive as its persisted message alone; deltas, when there are any, are
    * the whole text from index 0.
    */
   private static long assertStreamedTurn(SocketClient socket, String quoted, boolean deltasRequired) {
-    List<JsonNode> turn = socket.until(m -> m.get("type").asText().equals("turn_completed") || m.get("type").asText().equals("turn_failed"));
+    return assertTurn(
+        socket.until(m -> m.get("type").asText().equals("turn_completed") || m.get("type").asText().equals("turn_failed")), quoted, deltasRequired);
+  }
+
+  private static long assertTurn(List<JsonNode> turn, String quoted, boolean deltasRequired) {
     assertEquals("turn_completed", turn.get(turn.size() - 1).get("type").asText(), () -> "turn: " + turn);
     String streamed =
         turn.stream().filter(m -> m.get("type").asText().equals("assistant_delta")).map(m -> m.get("token").asText()).collect(Collectors.joining());

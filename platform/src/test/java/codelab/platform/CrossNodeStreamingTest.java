@@ -96,10 +96,7 @@ class CrossNodeStreamingTest {
     Node second = null;
     try {
       first = Node.start(TestNode.config(database, dataDir, quicklyIdle));
-      Map<String, Object> seeded = new java.util.HashMap<>(withSeed(first.clusterAddress().getPort().get()));
-      seeded.putAll(quicklyIdle);
-      second = Node.start(TestNode.config(database, dataDir, seeded));
-      awaitMembersUp(first, 2);
+      second = joining(first, database, dataDir, quicklyIdle);
 
       ApiClient api = new ApiClient(second.httpPort()).loggedInAsNewUser();
       String sessionId = api.createSession();
@@ -110,9 +107,7 @@ class CrossNodeStreamingTest {
         Thread.sleep(3000);
         assertTrue(hosts(entityNode, sessionId), "a followed session stays in memory past its idle timeout");
       }
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (hosts(entityNode, sessionId) && System.nanoTime() < deadline) Thread.sleep(200);
-      assertTrue(!hosts(entityNode, sessionId), "the session still holds the closed socket's subscription");
+      assertTrue(letsGo(entityNode, sessionId, Duration.ofSeconds(20)), "the session still holds the closed socket's subscription");
     } finally {
       TestNode.stop(first);
       TestNode.stop(second);
@@ -135,10 +130,7 @@ class CrossNodeStreamingTest {
     Node second = null;
     try {
       first = Node.start(TestNode.config(database, dataDir, quicklyIdle));
-      Map<String, Object> seeded = new java.util.HashMap<>(withSeed(first.clusterAddress().getPort().get()));
-      seeded.putAll(quicklyIdle);
-      second = Node.start(TestNode.config(database, dataDir, seeded));
-      awaitMembersUp(first, 2);
+      second = joining(first, database, dataDir, quicklyIdle);
 
       ApiClient api = new ApiClient(second.httpPort()).loggedInAsNewUser();
       String sessionId = api.createSession();
@@ -163,9 +155,7 @@ class CrossNodeStreamingTest {
       }
       // the server learns that a client closed its HTTP connection when it next writes to it: at the
       // latest with the keep-alive comment, 15 s after the last message
-      long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-      while (hosts(streamNode, sessionId) && System.nanoTime() < deadline) Thread.sleep(200);
-      assertTrue(!hosts(streamNode, sessionId), "the session still holds the closed stream's subscription");
+      assertTrue(letsGo(streamNode, sessionId, Duration.ofSeconds(45)), "the session still holds the closed stream's subscription");
     } finally {
       TestNode.stop(first);
       TestNode.stop(second);
@@ -204,6 +194,22 @@ class CrossNodeStreamingTest {
       }
     }
     return previous;
+  }
+
+  /** A second node in the first one's cluster, with the same settings, once both are up. */
+  private static Node joining(Node first, TestDatabase database, Path dataDir, Map<String, Object> settings) throws Exception {
+    Map<String, Object> seeded = new java.util.HashMap<>(withSeed(first.clusterAddress().getPort().get()));
+    seeded.putAll(settings);
+    Node second = Node.start(TestNode.config(database, dataDir, seeded));
+    awaitMembersUp(first, 2);
+    return second;
+  }
+
+  /** Whether the node stops hosting the session (it passivated, nobody follows it) within the time given. */
+  private static boolean letsGo(Node node, String sessionId, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (hosts(node, sessionId) && System.nanoTime() < deadline) Thread.sleep(200);
+    return !hosts(node, sessionId);
   }
 
   private static boolean hosts(Node node, String sessionId) throws Exception {

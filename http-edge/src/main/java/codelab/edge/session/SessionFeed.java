@@ -2,12 +2,12 @@ package codelab.edge.session;
 
 import codelab.edge.auth.LoggedOutEverywhere;
 import codelab.session.Session;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.time.Duration;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;

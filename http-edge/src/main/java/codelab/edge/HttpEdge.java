@@ -11,6 +11,7 @@ import codelab.WorkflowSettings;
 import codelab.edge.project.ProjectRoutes;
 import codelab.edge.session.SessionRoutes;
 import codelab.edge.session.SessionSocket;
+import codelab.edge.session.SessionStream;
 import codelab.project.application.DefaultProject;
 import codelab.project.application.ProjectCreation;
 import codelab.project.application.ProjectDeletion;
@@ -71,7 +72,7 @@ public final class HttpEdge extends AllDirectives {
                     new HealthRoutes(settings.version()).routes(),
                     auth.routes(),
                     new SessionSocket(system, auth.authenticator(), settings, loggedOut).route(),
-                    new SessionRoutes(system, auth.authenticator(), settings, sessionCreation, sessionLists).routes(),
+                    new SessionRoutes(system, auth.authenticator(), settings, sessionCreation, sessionLists, new SessionStream(system, settings, loggedOut)).routes(),
                     new ProjectRoutes(system, auth.authenticator(), settings, projectServices).routes()));
     this.routes = new ResponseHeaders().wrap(new DotSegments().refuse(new Cors(settings.allowedOrigins()).wrap(api)));
   }

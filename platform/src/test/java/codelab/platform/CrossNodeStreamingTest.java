@@ -96,10 +96,7 @@ class CrossNodeStreamingTest {
     Node second = null;
     try {
       first = Node.start(TestNode.config(database, dataDir, quicklyIdle));
-      Map<String, Object> seeded = new java.util.HashMap<>(withSeed(first.clusterAddress().getPort().get()));
-      seeded.putAll(quicklyIdle);
-      second = Node.start(TestNode.config(database, dataDir, seeded));
-      awaitMembersUp(first, 2);
+      second = joining(first, database, dataDir, quicklyIdle);
 
       ApiClient api = new ApiClient(second.httpPort()).loggedInAsNewUser();
       String sessionId = api.createSession();
@@ -110,14 +107,65 @@ class CrossNodeStreamingTest {
         Thread.sleep(3000);
         assertTrue(hosts(entityNode, sessionId), "a followed session stays in memory past its idle timeout");
       }
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (hosts(entityNode, sessionId) && System.nanoTime() < deadline) Thread.sleep(200);
-      assertTrue(!hosts(entityNode, sessionId), "the session still holds the closed socket's subscription");
+      assertTrue(letsGo(entityNode, sessionId, Duration.ofSeconds(20)), "the session still holds the closed socket's subscription");
     } finally {
       TestNode.stop(first);
       TestNode.stop(second);
       database.drop();
     }
+  }
+
+  /**
+   * A session streamed over SSE from the node that does not host it, with its commands sent over
+   * REST to the other one: the stream follows the entity when its node leaves, like a socket, and once
+   * the stream is closed the session lets go of it and passivates.
+   */
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestDatabase.Kind.class)
+  void anEventStreamOnAnotherNodeFollowsTheSessionAndIsDroppedWhenClosed(TestDatabase.Kind databaseKind) throws Exception {
+    Path dataDir = Files.createTempDirectory("codelab-cluster");
+    TestDatabase database = TestDatabase.create(databaseKind, dataDir);
+    Map<String, Object> quicklyIdle = Map.of("codelab.session.idle-timeout", "1s", "pekko.actor.serialize-messages", "on");
+    Node first = null;
+    Node second = null;
+    try {
+      first = Node.start(TestNode.config(database, dataDir, quicklyIdle));
+      second = joining(first, database, dataDir, quicklyIdle);
+
+      ApiClient api = new ApiClient(second.httpPort()).loggedInAsNewUser();
+      String sessionId = api.createSession();
+      Node entityNode = hosts(first, sessionId) ? first : second;
+      Node streamNode = entityNode == first ? second : first;
+      ApiClient commands = new ApiClient(entityNode.httpPort());
+      commands.accessToken = api.accessToken;
+      try (StreamClient stream = StreamClient.open(streamNode.httpPort(), sessionId, api.accessToken, null, Map.of())) {
+        stream.next("session_info");
+        assertEquals(202, commands.post("/api/v1/sessions/" + sessionId + "/messages", Map.of("content", "stream this over SSE")).status());
+        long lastSeq = assertStreamedTurn(stream, "stream this over SSE", true);
+
+        entityNode.stop().toCompletableFuture().get();
+        if (entityNode == first) first = null; else second = null;
+        awaitMembersUp(streamNode, 1);
+
+        ApiClient survivor = new ApiClient(streamNode.httpPort());
+        survivor.accessToken = api.accessToken;
+        assertEquals(202, survivor.post("/api/v1/sessions/" + sessionId + "/messages", Map.of("content", "still streaming?")).status());
+        assertTrue(assertStreamedTurn(stream, "still streaming?", false) > lastSeq, "seq keeps increasing after the move");
+        assertTrue(hosts(streamNode, sessionId), "the entity now lives on the remaining node");
+      }
+      // the server learns that a client closed its HTTP connection when it next writes to it: at the
+      // latest with the keep-alive comment, 15 s after the last message
+      assertTrue(letsGo(streamNode, sessionId, Duration.ofSeconds(45)), "the session still holds the closed stream's subscription");
+    } finally {
+      TestNode.stop(first);
+      TestNode.stop(second);
+      database.drop();
+    }
+  }
+
+  private static long assertStreamedTurn(StreamClient stream, String quoted, boolean deltasRequired) {
+    List<JsonNode> turn = StreamClient.data(stream.untilType("turn_completed"));
+    return assertTurn(turn, quoted, deltasRequired);
   }
 
   /**
@@ -127,7 +175,11 @@ class CrossNodeStreamingTest {
    * the whole text from index 0.
    */
   private static long assertStreamedTurn(SocketClient socket, String quoted, boolean deltasRequired) {
-    List<JsonNode> turn = socket.until(m -> m.get("type").asText().equals("turn_completed") || m.get("type").asText().equals("turn_failed"));
+    return assertTurn(
+        socket.until(m -> m.get("type").asText().equals("turn_completed") || m.get("type").asText().equals("turn_failed")), quoted, deltasRequired);
+  }
+
+  private static long assertTurn(List<JsonNode> turn, String quoted, boolean deltasRequired) {
     assertEquals("turn_completed", turn.get(turn.size() - 1).get("type").asText(), () -> "turn: " + turn);
     String streamed =
         turn.stream().filter(m -> m.get("type").asText().equals("assistant_delta")).map(m -> m.get("token").asText()).collect(Collectors.joining());
@@ -142,6 +194,22 @@ class CrossNodeStreamingTest {
       }
     }
     return previous;
+  }
+
+  /** A second node in the first one's cluster, with the same settings, once both are up. */
+  private static Node joining(Node first, TestDatabase database, Path dataDir, Map<String, Object> settings) throws Exception {
+    Map<String, Object> seeded = new java.util.HashMap<>(withSeed(first.clusterAddress().getPort().get()));
+    seeded.putAll(settings);
+    Node second = Node.start(TestNode.config(database, dataDir, seeded));
+    awaitMembersUp(first, 2);
+    return second;
+  }
+
+  /** Whether the node stops hosting the session (it passivated, nobody follows it) within the time given. */
+  private static boolean letsGo(Node node, String sessionId, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (hosts(node, sessionId) && System.nanoTime() < deadline) Thread.sleep(200);
+    return !hosts(node, sessionId);
   }
 
   private static boolean hosts(Node node, String sessionId) throws Exception {

@@ -29,9 +29,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 })
 sealed interface ServerMessage {
 
+  /** A message that reflects a persisted event: its {@code seq} is where a client resumes from. */
+  sealed interface Persisted extends ServerMessage {
+    long seq();
+  }
+
   record SessionInfo(String sessionId, String currentAgent, long lastSeq) implements ServerMessage {}
 
-  record MessageAccepted(long seq, String role, String content, String operationId) implements ServerMessage {}
+  record MessageAccepted(long seq, String role, String content, String operationId) implements Persisted {}
 
   /**
    * {@code count}: how many of the turn's deltas this one carries (absent: one); the next delta's
@@ -46,29 +51,29 @@ sealed interface ServerMessage {
   record Usage(int promptTokens, int completionTokens, int totalTokens) {}
 
   record AssistantMessage(long seq, String turnId, String content, @JsonProperty("is_final") boolean isFinal, Usage usage)
-      implements ServerMessage {}
+      implements Persisted {}
 
-  record AgentSwitched(long seq, String fromAgent, String toAgent, String reason, String content) implements ServerMessage {}
+  record AgentSwitched(long seq, String fromAgent, String toAgent, String reason, String content) implements Persisted {}
 
   /** {@code resent}: true on a call sent again to a client that came back; absent otherwise. */
   record ToolCall(
       long seq, String turnId, String callId, String toolName, JsonNode arguments, boolean requiresApproval,
       @JsonProperty("is_final") boolean isFinal, Boolean resent)
-      implements ServerMessage {}
+      implements Persisted {}
 
   record ApprovalRequired(
       long seq, String callId, String toolName, JsonNode arguments, String reason, String deadline, Boolean resent)
-      implements ServerMessage {}
+      implements Persisted {}
 
-  record ApprovalResolved(long seq, String callId, String decision, JsonNode arguments, String feedback) implements ServerMessage {}
+  record ApprovalResolved(long seq, String callId, String decision, JsonNode arguments, String feedback) implements Persisted {}
 
-  record ToolResultRecorded(long seq, String callId) implements ServerMessage {}
+  record ToolResultRecorded(long seq, String callId) implements Persisted {}
 
-  record TurnCompleted(long seq, String turnId) implements ServerMessage {}
+  record TurnCompleted(long seq, String turnId) implements Persisted {}
 
-  record TurnFailed(long seq, String turnId, String error) implements ServerMessage {}
+  record TurnFailed(long seq, String turnId, String error) implements Persisted {}
 
-  record TurnCancelled(long seq, String turnId) implements ServerMessage {}
+  record TurnCancelled(long seq, String turnId) implements Persisted {}
 
   record Resync(String reason) implements ServerMessage {}
 

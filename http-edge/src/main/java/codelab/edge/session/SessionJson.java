@@ -82,4 +82,20 @@ public final class SessionJson {
   }
 
   public record Decided(String callId, String decision) {}
+
+  /**
+   * A message taken over REST: its {@code seq} (where its answer follows on the stream) and operation
+   * id; {@code duplicate} only on a retry, which is answered with the first acceptance's seq.
+   */
+  public record MessageAccepted(long seq, String operationId, Boolean duplicate) {
+    static MessageAccepted of(Session.Accepted accepted) {
+      return new MessageAccepted(accepted.seq(), accepted.operationId(), accepted.duplicate() ? Boolean.TRUE : null);
+    }
+  }
+
+  /** A tool result recorded (or, with its operation id, recorded before): the session acknowledges it without a seq. */
+  public record ToolResultTaken(String callId, String operationId) {}
+
+  /** The running turn cancelled (or, with its operation id, cancelled before); the stream says which turn. */
+  public record CancelTaken(String sessionId, String operationId) {}
 }

@@ -9,6 +9,7 @@ import codelab.edge.EntityId;
 import codelab.edge.ErrorHandling;
 import codelab.edge.JsonResponses;
 import codelab.edge.Paging;
+import codelab.edge.WireJson;
 import codelab.edge.auth.AuthenticatedUser;
 import codelab.edge.auth.Authenticator;
 import codelab.session.Session;
@@ -22,13 +23,15 @@ import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * Sessions over REST: create, list (the caller's own), get, rename, archive, history, approvals.
+ * Sessions over REST: create, list (the caller's own), get, rename, archive, history, approvals, and
+ * for clients without a WebSocket, messages, tool results, cancel and the session's stream.
  * Commands to one session go to the entity with the caller's user id; the entity answers "not found"
  * to anyone but the owner.
  */
@@ -41,13 +44,17 @@ public final class SessionRoutes extends AllDirectives {
   private final EdgeSettings settings;
   private final SessionCreation creation;
   private final SessionLists lists;
+  private final SessionStream stream;
 
-  public SessionRoutes(ActorSystem<?> system, Authenticator authenticator, EdgeSettings settings, SessionCreation creation, SessionLists lists) {
+  public SessionRoutes(
+      ActorSystem<?> system, Authenticator authenticator, EdgeSettings settings, SessionCreation creation, SessionLists lists,
+      SessionStream stream) {
     this.system = system;
     this.authenticator = authenticator;
     this.settings = settings;
     this.creation = creation;
     this.lists = lists;
+    this.stream = stream;
   }
 
   static boolean isSessionId(String value) {
@@ -78,6 +85,10 @@ public final class SessionRoutes extends AllDirectives {
                                     path("archive", () -> post(() -> archive(user, sessionId))),
                                     path("history", () -> get(() -> history(user, sessionId))),
                                     path("pending-approvals", () -> get(() -> pendingApprovals(user, sessionId))),
+                                    path("messages", () -> post(() -> JsonResponses.withJsonObject(body -> postMessage(user, sessionId, body)))),
+                                    path("tool-results", () -> post(() -> JsonResponses.withJsonObject(body -> recordToolResult(user, sessionId, body)))),
+                                    path("cancel", () -> post(() -> JsonResponses.withOptionalJsonObject(body -> cancel(user, sessionId, body)))),
+                                    path("stream", () -> get(() -> stream.route(user, sessionId))),
                                     path(
                                         segment("approvals").slash(segment()),
                                         callId -> post(() -> JsonResponses.withJsonObject(body -> decide(user, sessionId, callId, body)))))))));
@@ -136,16 +147,48 @@ public final class SessionRoutes extends AllDirectives {
     return command(sessionId, replyTo -> new Session.Archive(user.userId(), replyTo), SessionJson.SessionBody::of);
   }
 
-  /**
-   * One command to one session, answered 200 with {@code body}, or as the session's refusal says
-   * (404, also for an id that names no session of the caller's; 409; 400).
-   */
+  /** {@code POST messages}: a user_message without a WebSocket; its answer comes on the session's stream. */
+  private Route postMessage(AuthenticatedUser user, String sessionId, JsonNode body) {
+    return clientCommand(
+        sessionId, ClientCommands.userMessage(user.userId(), body), StatusCodes.ACCEPTED, SessionJson.MessageAccepted::of);
+  }
+
+  private Route recordToolResult(AuthenticatedUser user, String sessionId, JsonNode body) {
+    String callId = ClientCommands.textOrNull(body, "call_id");
+    String operationId = ClientCommands.textOrNull(body, "operation_id");
+    return clientCommand(
+        sessionId, ClientCommands.toolResult(user.userId(), body), StatusCodes.OK, done -> new SessionJson.ToolResultTaken(callId, operationId));
+  }
+
+  private Route cancel(AuthenticatedUser user, String sessionId, Optional<JsonNode> body) {
+    JsonNode message = body.orElseGet(WireJson.MAPPER::createObjectNode);
+    String operationId = ClientCommands.textOrNull(message, "operation_id");
+    return clientCommand(
+        sessionId, ClientCommands.cancel(user.userId(), message), StatusCodes.OK, done -> new SessionJson.CancelTaken(sessionId, operationId));
+  }
+
+  /** A client's message read as the WebSocket reads it ({@link ClientCommands}); what it lacks is a 400. */
+  private <T> Route clientCommand(String sessionId, ClientCommands.Parsed<T> parsed, StatusCode status, Function<T, Object> body) {
+    if (!isSessionId(sessionId)) return complete(ApiError.notFound("session"));
+    if (parsed instanceof ClientCommands.Parsed.Invalid<T> invalid) return complete(ApiError.badRequest(invalid.problem()));
+    return command(sessionId, ((ClientCommands.Parsed.Valid<T>) parsed).command(), status, body);
+  }
+
   private <T> Route command(String sessionId, Function<ActorRef<StatusReply<T>>, Session.Command> command, Function<T, Object> body) {
+    return command(sessionId, command, StatusCodes.OK, body);
+  }
+
+  /**
+   * One command to one session, answered with {@code status} and {@code body}, or as the session's
+   * refusal says (404, also for an id that names no session of the caller's; 409; 400).
+   */
+  private <T> Route command(
+      String sessionId, Function<ActorRef<StatusReply<T>>, Session.Command> command, StatusCode status, Function<T, Object> body) {
     if (!isSessionId(sessionId)) return complete(ApiError.notFound("session"));
     CompletionStage<HttpResponse> response =
         Session.entityRef(system, sessionId)
             .askWithStatus(command::apply, settings.askTimeout())
-            .thenApply(value -> JsonResponses.response(StatusCodes.OK, body.apply(value)))
+            .thenApply(value -> JsonResponses.response(status, body.apply(value)))
             .exceptionallyCompose(SessionRoutes::refusal);
     return completeWithFuture(response);
   }

@@ -8,18 +8,14 @@ import codelab.edge.auth.AuthenticatedUser;
 import codelab.edge.auth.Authenticator;
 import codelab.edge.auth.LoggedOutEverywhere;
 import org.apache.pekko.actor.typed.pubsub.Topic;
-import codelab.session.Session;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.StreamSupport;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.ws.Message;
@@ -27,10 +23,6 @@ import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.japi.pf.PFBuilder;
-import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -49,14 +41,14 @@ public final class SessionSocket extends AllDirectives {
   private final ActorSystem<?> system;
   private final Authenticator authenticator;
   private final EdgeSettings settings;
-  private final ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut;
+  private final SessionFeed feed;
 
   public SessionSocket(
       ActorSystem<?> system, Authenticator authenticator, EdgeSettings settings, ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut) {
     this.system = system;
     this.authenticator = authenticator;
     this.settings = settings;
-    this.loggedOut = loggedOut;
+    this.feed = new SessionFeed(system, loggedOut, settings.socketBufferSize(), settings.askTimeout());
   }
 
   public Route route() {
@@ -91,7 +83,7 @@ public final class SessionSocket extends AllDirectives {
           return parameterOptional(
               "after_seq",
               afterSeq -> {
-                Optional<Long> resumeAfter = afterSeq.flatMap(SessionSocket::nonNegativeLong);
+                Optional<Long> resumeAfter = afterSeq.flatMap(SessionFeed::afterSeq);
                 if (afterSeq.isPresent() && resumeAfter.isEmpty()) {
                   return complete(ApiError.badRequest("after_seq must be a non-negative integer"));
                 }
@@ -103,12 +95,10 @@ public final class SessionSocket extends AllDirectives {
   /** Upgrades only for the session's owner; anyone else gets the same 404 as for a session that does not exist. */
   private CompletionStage<HttpResponse> open(
       WebSocketUpgrade upgrade, String sessionId, AuthenticatedUser user, Optional<Long> afterSeq) {
-    if (!SessionRoutes.isSessionId(sessionId)) return CompletableFuture.completedFuture(ApiError.notFound("session"));
-    return Session.entityRef(system, sessionId)
-        .<StatusReply<Session.Summary>>ask(replyTo -> new Session.GetSummary(user.userId(), replyTo), settings.askTimeout())
+    return feed.isFollowable(sessionId, user.userId())
         .thenApply(
-            summary -> {
-              if (summary.isError()) return ApiError.notFound("session");
+            followable -> {
+              if (!followable) return ApiError.notFound("session");
               Flow<Message, Message, NotUsed> flow = connect(sessionId, user.userId(), afterSeq.orElse(Long.MAX_VALUE));
               boolean wantsSubprotocol =
                   StreamSupport.stream(upgrade.getRequestedProtocols().spliterator(), false).anyMatch(SUBPROTOCOL::equals);
@@ -117,55 +107,28 @@ public final class SessionSocket extends AllDirectives {
   }
 
   /**
-   * The queue between the connection actor and the socket's stream only hands messages over: the
-   * stream takes them as fast as it runs ({@link OutgoingFrames} holds and bounds what waits for a
-   * slow client), so this bound is only reached when the stream is not scheduled for a while, on a
-   * busy machine, while the model streams at full pace. It is linked, not preallocated.
+   * The socket's stream; its connection is made when the stream runs, i.e. once the upgrade went
+   * through. The socket's incoming frames go to the connection; when either side ends, so does the other.
    */
-  private static final int HAND_OVER_CAPACITY = 16_384;
-
-  /** The socket's stream; its connection actor is made when the stream runs, i.e. once the upgrade went through. */
   private Flow<Message, Message, NotUsed> connect(String sessionId, String userId, long afterSeq) {
     return Flow.<Message, Message, NotUsed>fromMaterializer(
             (materializer, attributes) -> {
-              Pair<BoundedSourceQueue<List<ServerMessage>>, Source<List<ServerMessage>, NotUsed>> outgoing =
-                  Source.<List<ServerMessage>>queue(HAND_OVER_CAPACITY).preMaterialize(materializer);
-              ActorRef<SocketConnection.Input> connection =
-                  system.systemActorOf(
-                      SocketConnection.create(Session.entityRef(system, sessionId), userId, afterSeq, outgoing.first(), loggedOut),
-                      "socket-" + UUID.randomUUID(),
-                      Props.empty());
+              SessionFeed.Opened opened = feed.open(materializer, sessionId, userId, afterSeq);
               Sink<Message, NotUsed> incoming =
                   Flow.<Message>create()
                       .mapAsync(1, this::readFrame)
                       .to(
                           ActorSink.<Frame, SocketConnection.Input, SocketConnection.FrameAck>actorRefWithBackpressure(
-                              connection,
+                              opened.connection(),
                               (ackTo, frame) -> new SocketConnection.ClientFrame(frame.text(), frame.problem(), ackTo),
                               SocketConnection.ClientStarted::new,
                               SocketConnection.FrameAck.INSTANCE,
                               SocketConnection.ClientClosed.INSTANCE,
                               failure -> SocketConnection.ClientClosed.INSTANCE));
-              return Flow.fromSinkAndSourceCoupled(incoming, endingInResync(outgoing.second(), settings.socketBufferSize()));
+              Source<Message, NotUsed> outgoing = opened.messages().map(message -> TextMessage.create(WireMessages.text(message)));
+              return Flow.fromSinkAndSourceCoupled(incoming, outgoing);
             })
         .mapMaterializedValue(unused -> NotUsed.getInstance());
-  }
-
-  /**
-   * The frames to a client, written as fast as its socket takes them (what waits meanwhile is merged,
-   * {@link OutgoingFrames}); when it fell too far behind, the last one is {@code resync} and the socket closes.
-   */
-  static Source<Message, NotUsed> endingInResync(Source<List<ServerMessage>, NotUsed> messages, int limit) {
-    return messages
-        .conflateWithSeed(first -> OutgoingFrames.of(first, limit), OutgoingFrames::add)
-        .mapConcat(OutgoingFrames::messages)
-        .<Message>map(message -> TextMessage.create(WireMessages.text(message)))
-        .recover(
-        new PFBuilder<Throwable, Message>()
-            .match(
-                SocketConnection.SubscriberTooSlow.class,
-                e -> TextMessage.create(WireMessages.text(WireMessages.resync(e.getMessage()))))
-            .build());
   }
 
   private record Frame(String text, String problem) {}
@@ -193,14 +156,4 @@ public final class SessionSocket extends AllDirectives {
     boolean tooLarge = text.length() > limit || (text.length() * 3L > limit && text.getBytes(StandardCharsets.UTF_8).length > limit);
     return tooLarge ? new Frame(null, "the message is larger than " + limit + " bytes") : new Frame(text, null);
   }
-
-  private static Optional<Long> nonNegativeLong(String value) {
-    try {
-      long parsed = Long.parseLong(value);
-      return parsed >= 0 ? Optional.of(parsed) : Optional.empty();
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
-  }
-
 }

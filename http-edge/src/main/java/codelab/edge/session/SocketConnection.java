@@ -23,15 +23,16 @@ import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.QueueOfferResult;
 
 /**
- * One WebSocket connection's side of a session, on the node that holds the socket: it subscribes
- * to the session entity (wherever it lives), turns the client's frames into session commands and the
- * session's updates into frames, and follows the entity when it moves: when the entity stops
- * (hand-off, rebalance, crash, passivation) it subscribes again with the last {@code seq} it
- * delivered, so the client loses nothing.
+ * One client connection's side of a session, on the node that holds the connection (a WebSocket, or
+ * an event stream, which has no incoming side): it subscribes to the session entity (wherever it
+ * lives), turns the client's frames into session commands and the session's updates into server
+ * messages, and follows the entity when it moves: when the entity stops (hand-off, rebalance, crash,
+ * passivation) it subscribes again with the last {@code seq} it delivered, so the client loses nothing.
  *
- * <p>Outgoing messages go into a bounded queue, and wait in {@link OutgoingFrames} while the socket
- * writes; a client that does not read fast enough to keep them within bounds is sent {@code resync}
- * and disconnected, and the turn goes on without it.
+ * <p>Outgoing messages go into a bounded queue, and wait in {@link OutgoingFrames} while the client
+ * reads; a client that does not read fast enough to keep them within bounds is sent {@code resync}
+ * and disconnected, and the turn goes on without it. The connection stops when its client's stream
+ * ends ({@link ClientClosed}), and the session, which watches it, drops the subscription.
  */
 final class SocketConnection extends AbstractBehavior<SocketConnection.Input> {
 
@@ -281,18 +282,17 @@ final class SocketConnection extends AbstractBehavior<SocketConnection.Input> {
       case "ping":
         return reply(WireMessages.pong());
       case "user_message":
-        return onUserMessage(message);
+        return tell(ClientCommands.userMessage(userId, message));
       case "switch_agent":
-        return onSwitchAgent(message);
+        return tell(ClientCommands.switchAgent(userId, message));
       case "resume":
         return onResume(message);
       case "tool_result":
-        return onToolResult(message);
+        return tell(ClientCommands.toolResult(userId, message));
       case "hitl_decision":
-        return onDecision(message);
+        return tell(ClientCommands.decision(userId, message));
       case "cancel":
-        session.tell(new Session.CancelTurn(userId, textOrNull(message, "operation_id"), answers()));
-        return this;
+        return tell(ClientCommands.cancel(userId, message));
       case "":
         return reply(WireMessages.error("invalid_message", "the message has no 'type'"));
       default:
@@ -300,51 +300,10 @@ final class SocketConnection extends AbstractBehavior<SocketConnection.Input> {
     }
   }
 
-  private Behavior<Input> onUserMessage(JsonNode message) {
-    JsonNode content = message.get("content");
-    if (content == null || !content.isTextual() || content.asText().isBlank()) {
-      return reply(WireMessages.error("invalid_message", "user_message needs a non-empty string 'content'"));
-    }
-    session.tell(
-        new Session.PostUserMessage(
-            userId, content.asText(), textOrNull(message, "agent_type"), textOrNull(message, "operation_id"),
-            answers()));
-    return this;
-  }
-
-  private Behavior<Input> onSwitchAgent(JsonNode message) {
-    String agentType = textOrNull(message, "agent_type");
-    if (agentType == null) return reply(WireMessages.error("invalid_message", "switch_agent needs 'agent_type'"));
-    session.tell(new Session.SwitchAgent(userId, agentType, textOrNull(message, "reason"), answers()));
-    return this;
-  }
-
-  private Behavior<Input> onToolResult(JsonNode message) {
-    String callId = textOrNull(message, "call_id");
-    JsonNode result = message.get("result");
-    String error = textOrNull(message, "error");
-    if (callId == null) return reply(WireMessages.error("invalid_message", "tool_result needs 'call_id'"));
-    if ((result == null || !result.isObject()) && error == null) {
-      return reply(WireMessages.error("invalid_message", "tool_result needs a 'result' object or an 'error' string"));
-    }
-    String resultJson = error == null ? result.toString() : null;
-    session.tell(new Session.RecordToolResult(
-        userId, callId, resultJson, error, textOrNull(message, "operation_id"), answers()));
-    return this;
-  }
-
-  private Behavior<Input> onDecision(JsonNode message) {
-    String callId = textOrNull(message, "call_id");
-    String decision = textOrNull(message, "decision");
-    if (callId == null || decision == null) {
-      return reply(WireMessages.error("invalid_message", "hitl_decision needs 'call_id' and 'decision' (approve, edit, reject)"));
-    }
-    JsonNode modified = message.get("modified_arguments");
-    String modifiedJson = modified == null || modified.isNull() ? null : modified.toString();
-    session.tell(
-        new Session.Decide(
-            userId, callId, decision, modifiedJson, textOrNull(message, "feedback"), textOrNull(message, "operation_id"),
-            answers()));
+  /** The session's answer comes back as {@link SessionAnswered}; a message that is not a command is answered here. */
+  private <T> Behavior<Input> tell(ClientCommands.Parsed<T> parsed) {
+    if (parsed instanceof ClientCommands.Parsed.Invalid<T> invalid) return reply(WireMessages.error("invalid_message", invalid.problem()));
+    session.tell(((ClientCommands.Parsed.Valid<T>) parsed).command().apply(answers()));
     return this;
   }
 
@@ -356,11 +315,6 @@ final class SocketConnection extends AbstractBehavior<SocketConnection.Input> {
     resumingAfter = afterSeq.asLong();
     subscribe(resumingAfter);
     return this;
-  }
-
-  private static String textOrNull(JsonNode message, String field) {
-    JsonNode value = message.get(field);
-    return value == null || !value.isTextual() || value.asText().isBlank() ? null : value.asText();
   }
 
   private Behavior<Input> ack(ActorRef<FrameAck> ackTo) {

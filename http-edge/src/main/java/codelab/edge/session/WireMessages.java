@@ -3,13 +3,23 @@ package codelab.edge.session;
 import codelab.edge.WireJson;
 import codelab.session.SessionError;
 import codelab.session.SessionUpdate;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
 
 /** The server's WebSocket messages ({@link ServerMessage}), built from what the session says. */
 final class WireMessages {
 
   private WireMessages() {}
+
+  /** Each message's {@code type}, read from the one place that names them (ServerMessage's subtypes). */
+  private static final Map<Class<?>, String> TYPES =
+      Arrays.stream(ServerMessage.class.getAnnotation(JsonSubTypes.class).value())
+          .collect(Collectors.toUnmodifiableMap(JsonSubTypes.Type::value, JsonSubTypes.Type::name));
 
   static ServerMessage sessionInfo(SessionUpdate.Subscribed subscribed) {
     return new ServerMessage.SessionInfo(subscribed.sessionId(), subscribed.currentAgent(), subscribed.lastSeq());
@@ -72,6 +82,16 @@ final class WireMessages {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a server message could not be written: " + message, e);
     }
+  }
+
+  /** The {@code type} a message is written with. */
+  static String typeOf(ServerMessage message) {
+    return TYPES.get(message.getClass());
+  }
+
+  /** Where a client that has this message resumes from; empty for what is not persisted (deltas, session_info, errors). */
+  static OptionalLong seqOf(ServerMessage message) {
+    return message instanceof ServerMessage.Persisted persisted ? OptionalLong.of(persisted.seq()) : OptionalLong.empty();
   }
 
   /** Only a call sent again says so. */

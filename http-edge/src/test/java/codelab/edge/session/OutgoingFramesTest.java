@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.stream.ThrottleMode;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -72,22 +71,22 @@ class OutgoingFramesTest {
     }
     offered.add(List.of(new ServerMessage.TurnCompleted(3, "t1")));
     // the socket takes a frame every millisecond, the deltas come as fast as the stream runs; the limit is tiny
-    List<Message> sent =
-        SessionSocket.endingInResync(Source.from(offered), 4)
+    List<ServerMessage> sent =
+        SessionFeed.endingInResync(Source.from(offered), 4)
             .throttle(1, Duration.ofMillis(1), 1, ThrottleMode.shaping())
             .runWith(Sink.seq(), testKit.system())
             .toCompletableFuture()
             .get();
     StringBuilder streamed = new StringBuilder();
     int nextIndex = 0;
-    for (Message frame : sent) {
-      JsonNode message = WireJson.MAPPER.readTree(frame.asTextMessage().getStrictText());
+    for (ServerMessage frame : sent) {
+      JsonNode message = WireJson.MAPPER.readTree(WireMessages.text(frame));
       if (!message.get("type").asText().equals("assistant_delta")) continue;
       assertEquals(nextIndex, message.get("index").asInt(), "no delta lost, repeated or reordered");
       nextIndex += message.path("count").asInt(1);
       streamed.append(message.get("token").asText());
     }
-    assertEquals("turn_completed", WireJson.MAPPER.readTree(sent.get(sent.size() - 1).asTextMessage().getStrictText()).get("type").asText());
+    assertEquals("turn_completed", WireJson.MAPPER.readTree(WireMessages.text(sent.get(sent.size() - 1))).get("type").asText());
     assertEquals(5000, nextIndex);
     assertEquals(answer.toString(), streamed.toString());
   }

@@ -16,7 +16,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.testkit.javadsl.TestEntityRef;
-import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -50,9 +49,9 @@ class SocketConnectionTest {
     connection.tell(new SocketConnection.ClientFrame("{\"type\":\"ping\"}", null, acks.getRef()));
     acks.expectMessage(SocketConnection.FrameAck.INSTANCE); // all ten were offered by now
 
-    List<Message> sent =
-        SessionSocket.endingInResync(frames.second(), 4).runWith(Sink.seq(), testKit.system()).toCompletableFuture().get();
-    JsonNode last = WireJson.MAPPER.readTree(sent.get(sent.size() - 1).asTextMessage().getStrictText());
+    List<ServerMessage> sent =
+        SessionFeed.endingInResync(frames.second(), 4).runWith(Sink.seq(), testKit.system()).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    JsonNode last = WireJson.MAPPER.readTree(WireMessages.text(sent.get(sent.size() - 1)));
     assertEquals("resync", last.get("type").asText());
     assertTrue(sent.size() <= 5, "nothing after resync: " + sent.size());
     // the socket is gone (its incoming side completes): the connection stops, and with it its subscription

@@ -6,12 +6,13 @@ import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * {@code ?limit=&offset=} of the list routes (PROTOCOL.md v1.1): limit 1–500 (default 50), offset 0 to
- * 2<sup>31</sup>−1; an offset past the end is an empty page.
+ * {@code ?limit=&offset=} of the list routes: limit 1–500 (PROTOCOL.md v1.1), offset 0 to
+ * 2<sup>31</sup>−1; an offset past the end is an empty page. The default limit stays v1.0's 20 for
+ * these v1 lists, so that a v1.0 client's pages do not change (v1.1's default of 50 is for its new lists).
  */
 public record Paging(int limit, int offset) {
 
-  static final int DEFAULT_LIMIT = 50;
+  static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 500;
 
   /** The paging of the request's query, for {@code inner}; a 400 in the contract's format when it is out of range. */

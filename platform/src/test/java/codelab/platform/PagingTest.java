@@ -56,7 +56,7 @@ class PagingTest {
   @Test
   void theDefaultAndLargestLimitsAreTheContractsAndBeyondThemIsA400() {
     for (String list : lists) {
-      assertEquals(50, user.get(list).body().get("limit").asInt(), list + ": the default limit");
+      assertEquals(20, user.get(list).body().get("limit").asInt(), list + ": the default limit, as in v1.0");
       assertEquals(500, user.get(list + "?limit=500").body().get("limit").asInt(), list);
       for (String bad : List.of("limit=501", "limit=0", "limit=-1", "offset=-1", "offset=2147483648", "offset=99999999999999999999", "limit=1e3")) {
         ApiClient.Reply reply = user.get(list + "?" + bad);

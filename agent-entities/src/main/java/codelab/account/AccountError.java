@@ -8,7 +8,9 @@ public enum AccountError implements EntityError {
   /** No account by that name, or not the caller's: someone else's account is "not found", never "forbidden". */
   NOT_FOUND("not found", Kind.NOT_FOUND),
   /** The first registration of a name wins; this is the answer to the others. */
-  USERNAME_TAKEN("username is taken", Kind.CONFLICT);
+  USERNAME_TAKEN("username is taken", Kind.CONFLICT),
+  /** An address belongs to one account ({@link AccountEmail}): the first claim wins. */
+  EMAIL_TAKEN("email is taken", Kind.CONFLICT);
 
   private final String message;
   private final Kind kind;

@@ -1,5 +1,6 @@
 package codelab.platform;
 
+import codelab.account.AccountEmail;
 import codelab.account.RefreshTokenFamily;
 import codelab.account.UserAccount;
 import codelab.edge.HttpEdge;
@@ -67,6 +68,7 @@ public final class Node {
       Session.init(system, ConfiguredModel.start(system), Session.Settings.fromConfig(settings), clock);
       UserAccount.init(system, clock, UserAccount.LockoutPolicy.fromConfig(settings));
       RefreshTokenFamily.init(system, clock);
+      AccountEmail.init(system, clock);
       User.init(system, clock);
       Project.init(system, clock);
       SessionWakeups.init(system, database, blocking, clock);

@@ -5,10 +5,13 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import codelab.Refusal;
 import codelab.WorkflowSettings;
 import codelab.account.AccountError;
+import codelab.account.EmailAddress;
 import codelab.account.UserAccount;
 import codelab.account.Username;
+import codelab.account.application.LoginName;
 import codelab.account.application.LogoutEverywhere;
 import codelab.account.application.NewLogin;
+import codelab.account.application.Registration;
 import codelab.edge.ApiError;
 import codelab.edge.ErrorHandling;
 import codelab.edge.JsonResponses;
@@ -25,7 +28,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.pubsub.Topic;
@@ -44,9 +46,7 @@ public final class AuthRoutes extends AllDirectives {
 
   private static final int MIN_PASSWORD = 10;
   private static final int MAX_PASSWORD = 1024;
-  private static final int MAX_EMAIL = 254;
   /** Something@something.something: mail is not sent to it here, so no more is checked. */
-  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
 
   private final ActorSystem<?> system;
   private final SigningKeys keys;
@@ -58,6 +58,7 @@ public final class AuthRoutes extends AllDirectives {
   private final ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut;
   private final Duration askTimeout;
   private final LogoutEverywhere logoutEverywhere;
+  private final Registration registration;
 
   public AuthRoutes(
       ActorSystem<?> system,
@@ -79,7 +80,10 @@ public final class AuthRoutes extends AllDirectives {
     this.logoutEverywhere = new LogoutEverywhere(system, workflows);
     this.authenticator = new Authenticator(tokens);
     this.tokenEndpoint =
-        new TokenEndpoint(system, tokens, hasher, blocking, settings, Clock.systemUTC(), askTimeout, new NewLogin(system, workflows));
+        new TokenEndpoint(
+            system, tokens, hasher, blocking, settings, Clock.systemUTC(), askTimeout, new NewLogin(system, workflows),
+            new LoginName(system, workflows));
+    this.registration = new Registration(system, workflows);
   }
 
   public Authenticator authenticator() {
@@ -119,25 +123,24 @@ public final class AuthRoutes extends AllDirectives {
       return complete(ApiError.badRequest("password must not be the username"));
     }
     JsonNode emailField = body.get("email");
-    String email = emailField == null || emailField.isNull() ? null : emailField.asText("").strip();
-    if (emailField != null && !emailField.isNull() && (!emailField.isTextual() || email.length() > MAX_EMAIL || !EMAIL.matcher(email).matches())) {
-      return complete(ApiError.badRequest("email must be an address such as name@example.com, at most " + MAX_EMAIL + " characters"));
-    }
+    boolean hasEmail = emailField != null && !emailField.isNull();
+    Optional<EmailAddress> email = hasEmail && emailField.isTextual() ? EmailAddress.parse(emailField.textValue().strip()) : Optional.empty();
+    if (hasEmail && email.isEmpty()) return complete(ApiError.badRequest(EmailAddress.RULE));
     String userId = UUID.randomUUID().toString();
     CompletionStage<HttpResponse> response =
         CompletableFuture.supplyAsync(() -> hasher.hash(password), blocking)
-            .thenCompose(
-                hash ->
-                    UserAccount.entityRef(system, account.get())
-                        .<UserAccount.Registered>askWithStatus(
-                            replyTo -> new UserAccount.Register(userId, username, hash, email, origin, replyTo), askTimeout))
+            .thenCompose(hash -> registration.register(userId, account.get(), username, hash, email, origin))
             .thenApply(registered -> JsonResponses.response(StatusCodes.CREATED, new RegisteredBody(registered.userId(), registered.username())))
-            .exceptionallyCompose(
-                failure ->
-                    // the one refusal of a registration, told with the name the caller asked for
-                    ErrorHandling.onRefusal(
-                        failure, taken -> ErrorHandling.refused(AccountError.USERNAME_TAKEN, "username '" + username + "' is already taken")));
+            .exceptionallyCompose(failure -> ErrorHandling.onRefusal(failure, reason -> refused(reason, username)));
     return completeWithFuture(response);
+  }
+
+  /** A registration's refusals, told with the name the caller asked for: the address, or else the name, is taken. */
+  private static HttpResponse refused(String reason, String username) {
+    return AccountError.ofMessage(reason)
+        .filter(AccountError.EMAIL_TAKEN::equals)
+        .map(taken -> ErrorHandling.refused(taken, "email is already taken by another account"))
+        .orElseGet(() -> ErrorHandling.refused(AccountError.USERNAME_TAKEN, "username '" + username + "' is already taken"));
   }
 
   private static Optional<String> string(JsonNode body, String field) {

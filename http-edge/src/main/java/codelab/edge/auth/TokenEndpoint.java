@@ -7,6 +7,7 @@ import codelab.account.RefreshTokenFamily;
 import codelab.Refusal;
 import codelab.account.UserAccount;
 import codelab.account.Username;
+import codelab.account.application.LoginName;
 import codelab.account.application.NewLogin;
 import codelab.edge.JsonResponses;
 import java.time.Clock;
@@ -54,10 +55,11 @@ public final class TokenEndpoint extends AllDirectives {
   private final Clock clock;
   private final Duration askTimeout;
   private final NewLogin newLogin;
+  private final LoginName loginName;
 
   public TokenEndpoint(
       ActorSystem<?> system, AccessTokens tokens, PasswordHasher hasher, Executor blocking, AuthSettings settings, Clock clock,
-      Duration askTimeout, NewLogin newLogin) {
+      Duration askTimeout, NewLogin newLogin, LoginName loginName) {
     this.system = system;
     this.tokens = tokens;
     this.hasher = hasher;
@@ -66,6 +68,7 @@ public final class TokenEndpoint extends AllDirectives {
     this.clock = clock;
     this.askTimeout = askTimeout;
     this.newLogin = newLogin;
+    this.loginName = loginName;
   }
 
   public Route routes() {
@@ -133,9 +136,13 @@ public final class TokenEndpoint extends AllDirectives {
     if (scope.isEmpty()) {
       return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, "invalid_scope", "the one scope issued is '" + Scopes.DEFAULT + "'"));
     }
-    Optional<Username> name = Username.parse(username);
-    if (name.isEmpty()) return noSuchAccount(password);
-    return passwordGrant(UserAccount.entityRef(system, name.get()), password, scope.get(), origin);
+    return loginName
+        .account(username)
+        .thenCompose(
+            account ->
+                account.isEmpty()
+                    ? noSuchAccount(password)
+                    : passwordGrant(UserAccount.entityRef(system, account.get()), password, scope.get(), origin));
   }
 
   /** A name no account can have: the answer and its cost are those of a wrong password, and no account is asked. */

@@ -30,7 +30,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * Sessions over REST: create, list (the caller's own), get, rename, archive, history, approvals, and
+ * Sessions over REST: create, list (the caller's own), get, rename, archive (also as DELETE), history, approvals, and
  * for clients without a WebSocket, messages, tool results, cancel and the session's stream.
  * Commands to one session go to the entity with the caller's user id; the entity answers "not found"
  * to anyone but the owner.
@@ -81,7 +81,8 @@ public final class SessionRoutes extends AllDirectives {
                                         () ->
                                             concat(
                                                 get(() -> summary(user, sessionId)),
-                                                patch(() -> JsonResponses.withJsonObject(body -> rename(user, sessionId, body))))),
+                                                patch(() -> JsonResponses.withJsonObject(body -> rename(user, sessionId, body))),
+                                                delete(() -> discard(user, sessionId)))),
                                     path("archive", () -> post(() -> archive(user, sessionId))),
                                     path("history", () -> get(() -> history(user, sessionId))),
                                     path("pending-approvals", () -> get(() -> pendingApprovals(user, sessionId))),
@@ -147,6 +148,14 @@ public final class SessionRoutes extends AllDirectives {
     return command(sessionId, replyTo -> new Session.Archive(user.userId(), replyTo), SessionJson.SessionBody::of);
   }
 
+  /**
+   * {@code DELETE}, the CodeLab IDE's "delete session": the journal is the audit trail, so nothing is
+   * erased; the session is archived (no new work, still readable) and the answer is 204, twice too.
+   */
+  private Route discard(AuthenticatedUser user, String sessionId) {
+    return this.<Session.Summary>answer(sessionId, replyTo -> new Session.Archive(user.userId(), replyTo), archived -> HttpResponse.create().withStatus(StatusCodes.NO_CONTENT));
+  }
+
   /** {@code POST messages}: a user_message without a WebSocket; its answer comes on the session's stream. */
   private Route postMessage(AuthenticatedUser user, String sessionId, JsonNode body) {
     return clientCommand(
@@ -184,13 +193,16 @@ public final class SessionRoutes extends AllDirectives {
    */
   private <T> Route command(
       String sessionId, Function<ActorRef<StatusReply<T>>, Session.Command> command, StatusCode status, Function<T, Object> body) {
+    return answer(sessionId, command, value -> JsonResponses.response(status, body.apply(value)));
+  }
+
+  private <T> Route answer(String sessionId, Function<ActorRef<StatusReply<T>>, Session.Command> command, Function<T, HttpResponse> response) {
     if (!isSessionId(sessionId)) return complete(ApiError.notFound("session"));
-    CompletionStage<HttpResponse> response =
+    return completeWithFuture(
         Session.entityRef(system, sessionId)
             .askWithStatus(command::apply, settings.askTimeout())
-            .thenApply(value -> JsonResponses.response(status, body.apply(value)))
-            .exceptionallyCompose(SessionRoutes::refusal);
-    return completeWithFuture(response);
+            .thenApply(response::apply)
+            .exceptionallyCompose(SessionRoutes::refusal));
   }
 
   /** A session's refusal as REST answers it; one the session's vocabulary does not name is the request's fault, as on the WebSocket. */

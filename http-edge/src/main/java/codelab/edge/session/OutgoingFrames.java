@@ -7,7 +7,7 @@ import java.util.List;
  * The messages waiting for one client's socket while it is busy writing. Consecutive deltas of a turn
  * wait as one delta: a client that reads as fast as its socket allows is never dropped for the pace
  * of the model, it just gets fewer, larger deltas. What cannot be merged counts against the limit;
- * past it the client is too slow ({@link SocketConnection.SubscriberTooSlow}) and gets resync.
+ * past it the client is too slow ({@link ClientConnection.SubscriberTooSlow}) and gets resync.
  */
 final class OutgoingFrames {
 
@@ -29,7 +29,7 @@ final class OutgoingFrames {
   OutgoingFrames add(List<ServerMessage> offered) {
     boolean merged = !offered.isEmpty();
     for (ServerMessage message : offered) merged &= append(message);
-    if (!merged && ++waiting > limit) throw new SocketConnection.SubscriberTooSlow();
+    if (!merged && ++waiting > limit) throw new ClientConnection.SubscriberTooSlow();
     return this;
   }
 

@@ -22,7 +22,7 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * What one client following a session receives, whatever carries it (a WebSocket, an event stream):
- * a {@link SocketConnection} on this node subscribes to the session wherever it lives and hands the
+ * a {@link ClientConnection} on this node subscribes to the session wherever it lives and hands the
  * server messages over; they wait in {@link OutgoingFrames} while the client is busy, and a client
  * that fell too far behind gets {@code resync} as the last message.
  */
@@ -37,7 +37,7 @@ final class SessionFeed {
   private static final int HAND_OVER_CAPACITY = 16_384;
 
   /** A client's feed as it runs: its connection actor (for the incoming side, if any) and the messages to send. */
-  record Opened(ActorRef<SocketConnection.Input> connection, Source<ServerMessage, NotUsed> messages) {}
+  record Opened(ActorRef<ClientConnection.Input> connection, Source<ServerMessage, NotUsed> messages) {}
 
   private final ActorSystem<?> system;
   private final ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut;
@@ -66,9 +66,9 @@ final class SessionFeed {
   Opened open(Materializer materializer, String sessionId, String userId, long afterSeq) {
     Pair<BoundedSourceQueue<List<ServerMessage>>, Source<List<ServerMessage>, NotUsed>> outgoing =
         Source.<List<ServerMessage>>queue(HAND_OVER_CAPACITY).preMaterialize(materializer);
-    ActorRef<SocketConnection.Input> connection =
+    ActorRef<ClientConnection.Input> connection =
         system.systemActorOf(
-            SocketConnection.create(Session.entityRef(system, sessionId), userId, afterSeq, outgoing.first(), loggedOut),
+            ClientConnection.create(Session.entityRef(system, sessionId), userId, afterSeq, outgoing.first(), loggedOut),
             "connection-" + UUID.randomUUID(),
             Props.empty());
     return new Opened(connection, endingInResync(outgoing.second(), bufferSize));
@@ -84,7 +84,7 @@ final class SessionFeed {
         .mapConcat(OutgoingFrames::messages)
         .recover(
             new PFBuilder<Throwable, ServerMessage>()
-                .match(SocketConnection.SubscriberTooSlow.class, e -> WireMessages.resync(e.getMessage()))
+                .match(ClientConnection.SubscriberTooSlow.class, e -> WireMessages.resync(e.getMessage()))
                 .build());
   }
 

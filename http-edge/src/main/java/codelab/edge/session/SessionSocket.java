@@ -31,7 +31,7 @@ import org.apache.pekko.stream.typed.javadsl.ActorSink;
 /**
  * {@code GET /api/v1/ws/{session_id}}: the upgrade (origin, token from the Authorization header or
  * the browser subprotocols {@code codelab.v1} + {@code bearer.<token>}, the session's owner) and the
- * stream that joins the socket to a {@link SocketConnection}.
+ * stream that joins the socket to a {@link ClientConnection}.
  */
 public final class SessionSocket extends AllDirectives {
 
@@ -118,13 +118,13 @@ public final class SessionSocket extends AllDirectives {
                   Flow.<Message>create()
                       .mapAsync(1, this::readFrame)
                       .to(
-                          ActorSink.<Frame, SocketConnection.Input, SocketConnection.FrameAck>actorRefWithBackpressure(
+                          ActorSink.<Frame, ClientConnection.Input, ClientConnection.FrameAck>actorRefWithBackpressure(
                               opened.connection(),
-                              (ackTo, frame) -> new SocketConnection.ClientFrame(frame.text(), frame.problem(), ackTo),
-                              SocketConnection.ClientStarted::new,
-                              SocketConnection.FrameAck.INSTANCE,
-                              SocketConnection.ClientClosed.INSTANCE,
-                              failure -> SocketConnection.ClientClosed.INSTANCE));
+                              (ackTo, frame) -> new ClientConnection.ClientFrame(frame.text(), frame.problem(), ackTo),
+                              ClientConnection.ClientStarted::new,
+                              ClientConnection.FrameAck.INSTANCE,
+                              ClientConnection.ClientClosed.INSTANCE,
+                              failure -> ClientConnection.ClientClosed.INSTANCE));
               Source<Message, NotUsed> outgoing = opened.messages().map(message -> TextMessage.create(WireMessages.text(message)));
               return Flow.fromSinkAndSourceCoupled(incoming, outgoing);
             })

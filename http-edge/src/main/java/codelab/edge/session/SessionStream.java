@@ -79,7 +79,7 @@ public final class SessionStream extends AllDirectives {
     return opened.messages()
         .watchTermination(
             (notUsed, done) -> {
-              done.whenComplete((ended, failure) -> opened.connection().tell(SocketConnection.ClientClosed.INSTANCE));
+              done.whenComplete((ended, failure) -> opened.connection().tell(ClientConnection.ClientClosed.INSTANCE));
               return notUsed;
             });
   }

@@ -58,7 +58,7 @@ class OutgoingFramesTest {
     OutgoingFrames waiting = OutgoingFrames.of(List.of(new ServerMessage.Pong()), 3);
     waiting.add(List.of(new ServerMessage.Pong(), new ServerMessage.Pong(), new ServerMessage.Pong()));
     waiting.add(List.of(new ServerMessage.Pong()));
-    assertThrows(SocketConnection.SubscriberTooSlow.class, () -> waiting.add(List.of(new ServerMessage.Pong())));
+    assertThrows(ClientConnection.SubscriberTooSlow.class, () -> waiting.add(List.of(new ServerMessage.Pong())));
   }
 
   @Test

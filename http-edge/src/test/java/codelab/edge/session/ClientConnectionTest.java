@@ -24,7 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** The socket's side of a subscription: resync for a slow client, and following a session that moves. */
-class SocketConnectionTest {
+class ClientConnectionTest {
 
   static final ActorTestKit testKit = ActorTestKit.create();
 
@@ -40,14 +40,14 @@ class SocketConnectionTest {
   @Test
   void aClientThatFallsBehindItsBufferGetsResyncAndIsDropped() throws Exception {
     Pair<BoundedSourceQueue<List<ServerMessage>>, Source<List<ServerMessage>, NotUsed>> frames = Source.<List<ServerMessage>>queue(4).preMaterialize(testKit.system());
-    ActorRef<SocketConnection.Input> connection = connect(frames.first(), Long.MAX_VALUE);
+    ActorRef<ClientConnection.Input> connection = connect(frames.first(), Long.MAX_VALUE);
     ActorRef<SessionUpdate> subscriber = subscribed(0);
 
     // nobody reads the socket: the buffer holds session_info and three messages, the next one overflows
     for (int i = 0; i < 10; i++) subscriber.tell(new SessionUpdate.MessageAccepted(i + 1, null, "m" + i));
-    TestProbe<SocketConnection.FrameAck> acks = testKit.createTestProbe();
-    connection.tell(new SocketConnection.ClientFrame("{\"type\":\"ping\"}", null, acks.getRef()));
-    acks.expectMessage(SocketConnection.FrameAck.INSTANCE); // all ten were offered by now
+    TestProbe<ClientConnection.FrameAck> acks = testKit.createTestProbe();
+    connection.tell(new ClientConnection.ClientFrame("{\"type\":\"ping\"}", null, acks.getRef()));
+    acks.expectMessage(ClientConnection.FrameAck.INSTANCE); // all ten were offered by now
 
     List<ServerMessage> sent =
         SessionFeed.endingInResync(frames.second(), 4).runWith(Sink.seq(), testKit.system()).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -55,7 +55,7 @@ class SocketConnectionTest {
     assertEquals("resync", last.get("type").asText());
     assertTrue(sent.size() <= 5, "nothing after resync: " + sent.size());
     // the socket is gone (its incoming side completes): the connection stops, and with it its subscription
-    connection.tell(SocketConnection.ClientClosed.INSTANCE);
+    connection.tell(ClientConnection.ClientClosed.INSTANCE);
     session.expectTerminated(connection, Duration.ofSeconds(3));
   }
 
@@ -99,10 +99,10 @@ class SocketConnectionTest {
   @Test
   void sessionInfoIsTheFirstMessageEvenWhenTheClientSpeaksFirst() {
     Pair<BoundedSourceQueue<List<ServerMessage>>, Source<List<ServerMessage>, NotUsed>> frames = Source.<List<ServerMessage>>queue(64).preMaterialize(testKit.system());
-    ActorRef<SocketConnection.Input> connection = connect(frames.first(), Long.MAX_VALUE);
-    TestProbe<SocketConnection.FrameAck> acks = testKit.createTestProbe();
-    connection.tell(new SocketConnection.ClientFrame("{\"type\":\"ping\"}", null, acks.getRef()));
-    acks.expectMessage(SocketConnection.FrameAck.INSTANCE);
+    ActorRef<ClientConnection.Input> connection = connect(frames.first(), Long.MAX_VALUE);
+    TestProbe<ClientConnection.FrameAck> acks = testKit.createTestProbe();
+    connection.tell(new ClientConnection.ClientFrame("{\"type\":\"ping\"}", null, acks.getRef()));
+    acks.expectMessage(ClientConnection.FrameAck.INSTANCE);
     subscribed(3);
     assertEquals(List.of("session_info", "pong"), types(frames.second(), 2));
   }
@@ -110,14 +110,14 @@ class SocketConnectionTest {
   @Test
   void toolResultsDecisionsAndCancelsCarryTheirOperationIdToTheSession() {
     Pair<BoundedSourceQueue<List<ServerMessage>>, Source<List<ServerMessage>, NotUsed>> frames = Source.<List<ServerMessage>>queue(64).preMaterialize(testKit.system());
-    ActorRef<SocketConnection.Input> connection = connect(frames.first(), Long.MAX_VALUE);
+    ActorRef<ClientConnection.Input> connection = connect(frames.first(), Long.MAX_VALUE);
     subscribed(3);
-    TestProbe<SocketConnection.FrameAck> acks = testKit.createTestProbe();
-    connection.tell(new SocketConnection.ClientFrame(
+    TestProbe<ClientConnection.FrameAck> acks = testKit.createTestProbe();
+    connection.tell(new ClientConnection.ClientFrame(
         "{\"type\":\"tool_result\",\"call_id\":\"c1\",\"result\":{},\"operation_id\":\"op-1\"}", null, acks.getRef()));
-    connection.tell(new SocketConnection.ClientFrame(
+    connection.tell(new ClientConnection.ClientFrame(
         "{\"type\":\"hitl_decision\",\"call_id\":\"c2\",\"decision\":\"approve\",\"operation_id\":\"op-2\"}", null, acks.getRef()));
-    connection.tell(new SocketConnection.ClientFrame("{\"type\":\"cancel\",\"operation_id\":\"op-3\"}", null, acks.getRef()));
+    connection.tell(new ClientConnection.ClientFrame("{\"type\":\"cancel\",\"operation_id\":\"op-3\"}", null, acks.getRef()));
     assertEquals("op-1", session.expectMessageClass(Session.RecordToolResult.class).operationId());
     assertEquals("op-2", session.expectMessageClass(Session.Decide.class).operationId());
     assertEquals("op-3", session.expectMessageClass(Session.CancelTurn.class).operationId());
@@ -126,13 +126,13 @@ class SocketConnectionTest {
   private static List<String> types(Source<List<ServerMessage>, NotUsed> frames, int count) {
     return frames.<ServerMessage>mapConcat(batch -> batch).take(count).completionTimeout(Duration.ofSeconds(3))
         .runWith(Sink.seq(), testKit.system()).toCompletableFuture().join().stream()
-        .map(SocketConnectionTest::readType)
+        .map(ClientConnectionTest::readType)
         .toList();
   }
 
-  private ActorRef<SocketConnection.Input> connect(BoundedSourceQueue<List<ServerMessage>> queue, long afterSeq) {
+  private ActorRef<ClientConnection.Input> connect(BoundedSourceQueue<List<ServerMessage>> queue, long afterSeq) {
     return testKit.spawn(
-        SocketConnection.create(TestEntityRef.of(Session.ENTITY_KEY, "s-1", session.getRef()), "user-1", afterSeq, queue, loggedOut));
+        ClientConnection.create(TestEntityRef.of(Session.ENTITY_KEY, "s-1", session.getRef()), "user-1", afterSeq, queue, loggedOut));
   }
 
   private ActorRef<SessionUpdate> subscribed(long lastSeq) {

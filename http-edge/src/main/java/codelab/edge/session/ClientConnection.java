@@ -34,7 +34,7 @@ import org.apache.pekko.stream.QueueOfferResult;
  * and disconnected, and the turn goes on without it. The connection stops when its client's stream
  * ends ({@link ClientClosed}), and the session, which watches it, drops the subscription.
  */
-final class SocketConnection extends AbstractBehavior<SocketConnection.Input> {
+final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
 
   /**
    * What a connection hears: its socket's incoming side, and, through message adapters, the session's
@@ -82,7 +82,7 @@ final class SocketConnection extends AbstractBehavior<SocketConnection.Input> {
         context -> {
           // a user who logs out everywhere loses their open sockets too, on every node
           loggedOut.tell(Topic.subscribe(context.messageAdapter(LoggedOutEverywhere.class, LoggedOut::new)));
-          return new SocketConnection(context, session, userId, afterSeq, out);
+          return new ClientConnection(context, session, userId, afterSeq, out);
         });
   }
 
@@ -106,7 +106,7 @@ final class SocketConnection extends AbstractBehavior<SocketConnection.Input> {
   private final ActorRef<StatusReply<?>> answers;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private SocketConnection(
+  private ClientConnection(
       ActorContext<Input> context,
       EntityRef<Session.Command> session,
       String userId,

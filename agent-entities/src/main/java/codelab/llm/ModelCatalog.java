@@ -13,7 +13,8 @@ public record ModelCatalog(List<ModelInfo> models, String defaultModel) {
   public ModelCatalog {
     models = List.copyOf(models);
     if (models.stream().noneMatch(m -> m.name().equals(defaultModel))) {
-      throw new IllegalArgumentException("the default model '" + defaultModel + "' is not among the configured models " + names());
+      throw new IllegalArgumentException("the default model '" + defaultModel + "' is not among the configured models "
+          + models.stream().map(ModelInfo::name).toList());
     }
   }
 

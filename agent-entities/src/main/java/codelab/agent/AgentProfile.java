@@ -1,15 +1,14 @@
 package codelab.agent;
 
-import codelab.llm.LlmTool;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The built-in agent types a session can talk to, each with the system prompt that frames the model.
- * Agents as entities of their own (configurable, versioned) replace this table later; a session
- * names its current agent by type so that the switch is transparent.
+ * The roles of a project's starter team, each with the template of its first version: the system
+ * prompt and tool set that v1 built in. Agents are entities of their own ({@link Agent}); a role
+ * names the starter agent of that role in a session's project ({@link StarterTeam}).
  */
 public enum AgentProfile {
   ORCHESTRATOR(
@@ -56,13 +55,12 @@ public enum AgentProfile {
     return List.of(IdeTool.values());
   }
 
-  /** The agent's approval policy: which of its tool calls wait for a human. */
-  public boolean requiresApproval(String toolName) {
-    return IdeTool.named(toolName).map(IdeTool::needsApprovalByDefault).orElse(true);
-  }
-
-  public List<LlmTool> toolDefinitions() {
-    return tools().stream().map(IdeTool::definition).toList();
+  /** The first version of the project's agent of this role: v1's prompt and tools; what changes the workspace waits for a human. */
+  public AgentConfiguration template() {
+    List<String> toolNames = tools().stream().map(IdeTool::toolName).toList();
+    List<String> approval = tools().stream().filter(IdeTool::needsApprovalByDefault).map(IdeTool::toolName).toList();
+    String name = Character.toUpperCase(type.charAt(0)) + type.substring(1);
+    return new AgentConfiguration(name, type, systemPrompt, null, toolNames, approval, false);
   }
 
   public static Optional<AgentProfile> ofType(String type) {

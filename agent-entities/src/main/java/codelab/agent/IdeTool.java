@@ -96,6 +96,10 @@ public enum IdeTool {
     return new LlmTool(toolName, description, parametersSchema);
   }
 
+  public static String knownNames() {
+    return String.join(", ", Arrays.stream(values()).map(IdeTool::toolName).toList());
+  }
+
   public static Optional<IdeTool> named(String name) {
     return Arrays.stream(values()).filter(t -> t.toolName.equals(name)).findFirst();
   }

@@ -49,10 +49,18 @@ public final class Project extends EventSourcedBehaviorWithEnforcedReplies<Proje
 
   public record ListSessions(String userId, int offset, int limit, ActorRef<StatusReply<SessionPage>> replyTo) implements Command {}
 
+  /** An agent made for this project beyond its starter team (whose ids derive from the project's). */
+  public record AddAgent(String userId, String agentId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
+  public record ListAgents(String userId, ActorRef<StatusReply<AgentIds>> replyTo) implements Command {}
+
   public record Summary(String projectId, String name, String description, int sessionCount, Instant createdAt, Instant updatedAt)
       implements JsonSerializable {}
 
   public record SessionPage(List<String> sessionIds, int total) implements JsonSerializable {}
+
+  /** The project's agents beyond its starter team, oldest first. */
+  public record AgentIds(List<String> agentIds) implements JsonSerializable {}
 
   public sealed interface Event extends JsonSerializable {}
 
@@ -64,9 +72,17 @@ public final class Project extends EventSourcedBehaviorWithEnforcedReplies<Proje
 
   public record SessionAdded(String sessionId, Instant at) implements Event {}
 
+  public record AgentAdded(String agentId, Instant at) implements Event {}
+
+  /** {@code agentIds}: the agents added beyond the starter team (null in snapshots from before agents were entities). */
   public record State(
-      String ownerId, String name, String description, Instant createdAt, Instant updatedAt, boolean deleted, List<String> sessionIds)
+      String ownerId, String name, String description, Instant createdAt, Instant updatedAt, boolean deleted, List<String> sessionIds,
+      List<String> agentIds)
       implements JsonSerializable {
+    public State {
+      agentIds = agentIds == null ? List.of() : agentIds;
+    }
+
     boolean exists() {
       return ownerId != null && !deleted;
     }
@@ -99,7 +115,7 @@ public final class Project extends EventSourcedBehaviorWithEnforcedReplies<Proje
 
   @Override
   public State emptyState() {
-    return new State(null, null, null, null, null, false, List.of());
+    return new State(null, null, null, null, null, false, List.of(), List.of());
   }
 
   @Override
@@ -122,7 +138,9 @@ public final class Project extends EventSourcedBehaviorWithEnforcedReplies<Proje
         .onCommand(Update.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()))
         .onCommand(Delete.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()))
         .onCommand(AddSession.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()))
-        .onCommand(ListSessions.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()));
+        .onCommand(ListSessions.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()))
+        .onCommand(AddAgent.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()))
+        .onCommand(ListAgents.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()));
 
     CommandHandlerWithReplyBuilderByState<Command, Event, State, State> born =
         newCommandHandlerWithReplyBuilder().forState(state -> state.ownerId() != null);
@@ -141,7 +159,13 @@ public final class Project extends EventSourcedBehaviorWithEnforcedReplies<Proje
         .onCommand(AddSession.class, this::onAddSession)
         .onCommand(
             ListSessions.class,
-            (state, cmd) -> owned(state, cmd.userId(), cmd.replyTo(), () -> Effect().reply(cmd.replyTo(), StatusReply.success(page(state, cmd)))));
+            (state, cmd) -> owned(state, cmd.userId(), cmd.replyTo(), () -> Effect().reply(cmd.replyTo(), StatusReply.success(page(state, cmd)))))
+        .onCommand(AddAgent.class, (state, cmd) -> owned(state, cmd.userId(), cmd.replyTo(), () ->
+            state.agentIds().contains(cmd.agentId())
+                ? Effect().reply(cmd.replyTo(), StatusReply.ack())
+                : Effect().persist(new AgentAdded(cmd.agentId(), clock.instant())).thenReply(cmd.replyTo(), s -> StatusReply.ack())))
+        .onCommand(ListAgents.class, (state, cmd) -> owned(state, cmd.userId(), cmd.replyTo(), () ->
+            Effect().reply(cmd.replyTo(), StatusReply.success(new AgentIds(state.agentIds())))));
 
     return unborn.orElse(born).build();
   }
@@ -187,16 +211,22 @@ public final class Project extends EventSourcedBehaviorWithEnforcedReplies<Proje
     EventHandlerBuilder<State, Event> builder = newEventHandlerBuilder();
     builder
         .forAnyState()
-        .onEvent(ProjectCreated.class, (s, e) -> new State(e.ownerId(), e.name(), e.description(), e.at(), e.at(), false, List.of()))
-        .onEvent(ProjectUpdated.class, (s, e) -> new State(s.ownerId(), e.name(), e.description(), s.createdAt(), e.at(), s.deleted(), s.sessionIds()))
-        .onEvent(ProjectDeleted.class, (s, e) -> new State(s.ownerId(), s.name(), s.description(), s.createdAt(), e.at(), true, s.sessionIds()))
+        .onEvent(ProjectCreated.class, (s, e) -> new State(e.ownerId(), e.name(), e.description(), e.at(), e.at(), false, List.of(), List.of()))
+        .onEvent(ProjectUpdated.class, (s, e) ->
+            new State(s.ownerId(), e.name(), e.description(), s.createdAt(), e.at(), s.deleted(), s.sessionIds(), s.agentIds()))
+        .onEvent(ProjectDeleted.class, (s, e) ->
+            new State(s.ownerId(), s.name(), s.description(), s.createdAt(), e.at(), true, s.sessionIds(), s.agentIds()))
+        .onEvent(AgentAdded.class, (s, e) ->
+            new State(s.ownerId(), s.name(), s.description(), s.createdAt(), e.at(), s.deleted(), s.sessionIds(), append(s.agentIds(), e.agentId())))
         .onEvent(
             SessionAdded.class,
-            (s, e) -> {
-              List<String> ids = new ArrayList<>(s.sessionIds());
-              ids.add(e.sessionId());
-              return new State(s.ownerId(), s.name(), s.description(), s.createdAt(), e.at(), s.deleted(), List.copyOf(ids));
-            });
+            (s, e) -> new State(s.ownerId(), s.name(), s.description(), s.createdAt(), e.at(), s.deleted(), append(s.sessionIds(), e.sessionId()), s.agentIds()));
     return builder.build();
+  }
+
+  private static List<String> append(List<String> ids, String id) {
+    List<String> more = new ArrayList<>(ids);
+    more.add(id);
+    return List.copyOf(more);
   }
 }

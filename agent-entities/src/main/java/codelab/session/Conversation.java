@@ -1,6 +1,8 @@
 package codelab.session;
 
+import codelab.agent.Agent;
 import codelab.agent.AgentProfile;
+import codelab.agent.StarterTeam;
 import codelab.session.Session.AgentSwitched;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,19 +25,28 @@ final class Conversation {
     if (cmd.agentType() != null) {
       Optional<AgentProfile> agent = AgentProfile.ofType(cmd.agentType());
       if (agent.isEmpty()) return Outcome.refused(SessionError.UNKNOWN_AGENT);
-      if (!agent.get().type().equals(state.currentAgent())) {
-        events.add(new AgentSwitched(state.currentAgent(), agent.get().type(), "requested with the message", now));
+      String agentId = StarterTeam.agentId(state.projectId(), agent.get());
+      if (!agentId.equals(state.agentId())) {
+        events.add(new AgentSwitched(state.currentAgent(), agent.get().type(), agentId, "requested with the message", now));
       }
     }
     events.add(new Session.UserMessageAccepted(cmd.operationId(), cmd.content(), now));
     return new Outcome(null, events);
   }
 
+  /** To the project's starter agent of a role. */
   static Outcome agentSwitch(SessionState state, Session.SwitchAgent cmd, Instant now) {
     Optional<AgentProfile> agent = AgentProfile.ofType(cmd.agentType());
     if (agent.isEmpty()) return Outcome.refused(SessionError.UNKNOWN_AGENT);
-    if (agent.get().type().equals(state.currentAgent())) return Outcome.of();
-    return Outcome.of(new AgentSwitched(state.currentAgent(), agent.get().type(), cmd.reason(), now));
+    String agentId = StarterTeam.agentId(state.projectId(), agent.get());
+    if (agentId.equals(state.agentId())) return Outcome.of();
+    return Outcome.of(new AgentSwitched(state.currentAgent(), agent.get().type(), agentId, cmd.reason(), now));
+  }
+
+  /** To an agent by id, which said it may answer in this session. */
+  static Outcome agentSwitch(SessionState state, Session.SwitchAgent cmd, Agent.ForTurn agent, Instant now) {
+    if (agent.agentId().equals(state.agentId())) return Outcome.of();
+    return Outcome.of(new AgentSwitched(state.currentAgent(), agent.configuration().role(), agent.agentId(), cmd.reason(), now));
   }
 
   /** A title is stripped; a blank one is refused, as a blank message is. */

@@ -1,6 +1,5 @@
 package codelab.session;
 
-import codelab.agent.AgentProfile;
 import codelab.llm.LlmMessage;
 import codelab.llm.LlmToolCall;
 import java.util.ArrayList;
@@ -16,10 +15,10 @@ final class ModelContext {
 
   private ModelContext() {}
 
-  static List<LlmMessage> of(AgentProfile agent, List<SessionState.ChatMessage> messages) {
+  static List<LlmMessage> of(String systemPrompt, List<SessionState.ChatMessage> messages) {
     Map<String, String> providerIds = new HashMap<>();
     List<LlmMessage> context = new ArrayList<>(messages.size() + 1);
-    context.add(LlmMessage.system(agent.systemPrompt()));
+    context.add(LlmMessage.system(systemPrompt));
     for (SessionState.ChatMessage message : messages) {
       if (message.role() == MessageRole.TOOL) {
         String providerId = providerIds.getOrDefault(message.toolCallId(), message.toolCallId());

@@ -1,7 +1,12 @@
 package codelab.session;
 
 import codelab.JsonSerializable;
+import codelab.agent.Agent;
+import codelab.agent.AgentError;
 import codelab.agent.AgentProfile;
+import codelab.agent.Agents;
+import codelab.agent.StarterTeam;
+import codelab.Refusal;
 import codelab.llm.LlmClient;
 import codelab.llm.LlmEvent;
 import java.time.Clock;
@@ -78,10 +83,11 @@ public final class Session
    * @param toolTimeout how long the IDE has to answer a tool call before the model is told it failed
    * @param approvalTimeout how long an approval waits for a human before it expires (a rejection)
    * @param idleTimeout how long a session with no turn and no subscriber stays in memory
+   * @param agentTimeout how long a turn start waits for the agent's answer before the turn fails
    */
   public record Settings(
       String readJournalPluginId, int snapshotEvery, int maxTurnAttempts, int maxSteps, Duration toolTimeout, Duration approvalTimeout,
-      Duration idleTimeout) {
+      Duration idleTimeout, Duration agentTimeout) {
 
     /** From {@code codelab.session} (this module's reference.conf). */
     public static Settings fromConfig(com.typesafe.config.Config config) {
@@ -93,7 +99,8 @@ public final class Session
           session.getInt("max-steps"),
           session.getDuration("tool-timeout"),
           session.getDuration("approval-timeout"),
-          session.getDuration("idle-timeout"));
+          session.getDuration("idle-timeout"),
+          session.getDuration("agent-timeout"));
     }
   }
 
@@ -111,8 +118,13 @@ public final class Session
     ActorRef<StatusReply<R>> replyTo();
   }
 
+  /**
+   * {@code agentId}: the agent that answers first; when null, the project's starter agent of role
+   * {@code agentType} (the orchestrator when that is null too). The creating workflow has checked that
+   * the agent is the caller's and of this project.
+   */
   public record Create(
-      String userId, String projectId, String title, String agentType, ActorRef<StatusReply<Summary>> replyTo)
+      String userId, String projectId, String title, String agentType, String agentId, ActorRef<StatusReply<Summary>> replyTo)
       implements Command, JsonSerializable {}
 
   public record GetSummary(String userId, ActorRef<StatusReply<Summary>> replyTo) implements FromUser<Summary>, JsonSerializable {}
@@ -125,7 +137,8 @@ public final class Session
       String userId, String content, String agentType, String operationId, ActorRef<StatusReply<Accepted>> replyTo)
       implements FromUser<Accepted>, JsonSerializable {}
 
-  public record SwitchAgent(String userId, String agentType, String reason, ActorRef<StatusReply<Done>> replyTo)
+  /** To the agent {@code agentId}, or (when it is null) to the project's starter agent of role {@code agentType}. */
+  public record SwitchAgent(String userId, String agentType, String agentId, String reason, ActorRef<StatusReply<Done>> replyTo)
       implements FromUser<Done>, JsonSerializable {}
 
   /**
@@ -192,6 +205,10 @@ public final class Session
   record ModelStreamFailed(String turnId, String error) implements Command, NoSerializationVerificationNeeded {}
   record InterruptedTurnFound(String turnId) implements Command, NoSerializationVerificationNeeded {}
   record ToolCallTimedOut(String callId) implements Command, NoSerializationVerificationNeeded {}
+  /** The agent's answer at a turn start ({@code turnId} empty: for a new turn); {@code problem} when it did not answer. */
+  record AgentAnswered(String turnId, Agent.ForTurn agent, String problem) implements Command, NoSerializationVerificationNeeded {}
+  /** The agent a switch by id names, checked: it is the owner's, of this project, and not archived; or why not. */
+  record SwitchChecked(SwitchAgent switchAgent, Agent.ForTurn agent, SessionError refusal) implements Command, NoSerializationVerificationNeeded {}
 
   /** Nothing arrived for a while: passivate if no turn runs and no one follows the session. */
   enum Idle implements Command, NoSerializationVerificationNeeded {
@@ -204,9 +221,10 @@ public final class Session
 
   // ---------------------------------------------------------------- replies
 
+  /** {@code currentAgent}: the current agent's role (v1's agent type); {@code agentId}: the agent itself. */
   public record Summary(
       String sessionId, String ownerId, String projectId, String title, int messageCount, Instant createdAt, Instant lastActivity,
-      boolean active, String currentAgent, long lastSeq)
+      boolean active, String currentAgent, String agentId, long lastSeq)
       implements JsonSerializable {}
 
   public record History(String sessionId, List<SessionState.ChatMessage> messages, Instant lastActivity, String currentAgent)
@@ -233,13 +251,19 @@ public final class Session
     Instant at();
   }
 
+  /** {@code agentId} is null in sessions created before agents were entities: their role names the project's starter agent. */
   public record SessionCreated(
-      String sessionId, String ownerId, String projectId, String title, String agentType, Instant at)
+      String sessionId, String ownerId, String projectId, String title, String agentType, String agentId, Instant at)
       implements Event {}
 
   public record UserMessageAccepted(String operationId, String content, Instant at) implements Event {}
 
-  public record TurnStarted(String turnId, int attempt, Instant at) implements Event {}
+  /**
+   * Which agent answers the turn: its id, the version it had when the turn started, and the model
+   * that version names (null: the node's default). All three are null in turns of journals written
+   * before agents were entities; such a turn answers with its role's template.
+   */
+  public record TurnStarted(String turnId, int attempt, String agentId, Integer agentVersion, String model, Instant at) implements Event {}
 
   /**
    * The model asked for a tool in step {@code step}; {@code stepText} is what it said before asking,
@@ -273,7 +297,8 @@ public final class Session
   public record TurnFailed(String turnId, String error, Instant at) implements Event {}
   public record TurnCancelled(String turnId, String operationId, Instant at) implements Event {}
 
-  public record AgentSwitched(String fromAgent, String toAgent, String reason, Instant at) implements Event {}
+  /** {@code fromAgent}, {@code toAgent}: roles; {@code toAgentId}: the agent (null in journals from before agents were entities). */
+  public record AgentSwitched(String fromAgent, String toAgent, String toAgentId, String reason, Instant at) implements Event {}
 
   public record SessionRenamed(String title, Instant at) implements Event {}
   public record SessionArchived(Instant at) implements Event {}
@@ -292,7 +317,8 @@ public final class Session
                     ENTITY_KEY,
                     entity -> Behaviors.setup(context -> {
                       context.setReceiveTimeout(settings.idleTimeout(), Idle.INSTANCE);
-                      return Behaviors.withTimers(timers -> new Session(context, timers, entity.getEntityId(), llm, settings, clock, entity.getShard()));
+                      return Behaviors.withTimers(timers ->
+                          new Session(context, timers, entity.getEntityId(), llm, Agents.sharded(system), settings, clock, entity.getShard()));
                     }))
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
@@ -301,9 +327,9 @@ public final class Session
     return ClusterSharding.get(system).entityRefFor(ENTITY_KEY, sessionId);
   }
 
-  public static Behavior<Command> create(String sessionId, LlmClient llm, Settings settings, Clock clock) {
+  public static Behavior<Command> create(String sessionId, LlmClient llm, Agents agents, Settings settings, Clock clock) {
     return Behaviors.setup(
-        context -> Behaviors.withTimers(timers -> new Session(context, timers, sessionId, llm, settings, clock, null)));
+        context -> Behaviors.withTimers(timers -> new Session(context, timers, sessionId, llm, agents, settings, clock, null)));
   }
 
   private final ActorContext<Command> context;
@@ -313,12 +339,13 @@ public final class Session
   private final DeadlineTimers timers;
   private final TurnRunner turns;
   private final Subscriptions subscriptions;
+  private final Agents agents;
   /** Where to ask for passivation; none outside sharding (tests). */
   private final ActorRef<ClusterSharding.ShardCommand> shard;
 
   private Session(
-      ActorContext<Command> context, TimerScheduler<Command> timers, String sessionId, LlmClient llm, Settings settings, Clock clock,
-      ActorRef<ClusterSharding.ShardCommand> shard) {
+      ActorContext<Command> context, TimerScheduler<Command> timers, String sessionId, LlmClient llm, Agents agents, Settings settings,
+      Clock clock, ActorRef<ClusterSharding.ShardCommand> shard) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), sessionId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
@@ -328,7 +355,8 @@ public final class Session
     this.clock = clock;
     // the entity runs its turns itself: only the wake-up table checks on a running turn
     this.timers = new DeadlineTimers(timers, new Deadlines(settings.toolTimeout(), Duration.ZERO), clock);
-    this.turns = new TurnRunner(context, llm, settings, clock);
+    this.turns = new TurnRunner(context, llm, agents, settings, clock);
+    this.agents = agents;
     this.subscriptions = new Subscriptions(context, PersistenceId.of(ENTITY_KEY.name(), sessionId), settings.readJournalPluginId());
     this.shard = shard;
   }
@@ -356,9 +384,16 @@ public final class Session
         .build();
   }
 
-  /** A turn without waiting calls was in a model call, which died with its node; waiting calls get their timers back. */
+  /**
+   * A turn without waiting calls was in a model call, which died with its node; waiting calls get
+   * their timers back; a message accepted without its turn (the node stopped while its agent was
+   * asked) gets its turn now.
+   */
   private void onRecovered(SessionState state) {
-    if (!state.hasRunningTurn()) return;
+    if (!state.hasRunningTurn()) {
+      turns.continueTurn(state);
+      return;
+    }
     if (!state.turn().waitsForTools()) {
       context.getSelf().tell(new InterruptedTurnFound(state.turn().turnId()));
       return;
@@ -402,7 +437,9 @@ public final class Session
         .onCommand(GetPendingApprovals.class, owner((state, cmd) ->
             answer(cmd, new PendingApprovals(sessionId, state.approvals().stream().filter(SessionState.Approval::isPending).toList()))))
         .onCommand(PostUserMessage.class, owner(this::onPostUserMessage))
-        .onCommand(SwitchAgent.class, owner((state, cmd) -> decided(Conversation.agentSwitch(state, cmd, now()), state, cmd, s -> Done.getInstance())))
+        .onCommand(SwitchAgent.class, owner(this::onSwitchAgent))
+        .onCommand(SwitchChecked.class, this::onSwitchChecked)
+        .onCommand(AgentAnswered.class, (state, cmd) -> persist(turns.agentAnswered(state, cmd)).thenNoReply())
         .onCommand(RecordToolResult.class, owner(this::onRecordToolResult))
         .onCommand(Decide.class, owner(this::onDecide))
         .onCommand(ExpireApproval.class, (state, cmd) -> persist(turns.continueOrStop(state, timers.expire(state, cmd))).thenNoReply())
@@ -432,11 +469,39 @@ public final class Session
   // ---------------------------------------------------------------- conversation
 
   private ReplyEffect<Event, SessionState> onCreate(SessionState state, Create cmd) {
-    Optional<AgentProfile> agent = AgentProfile.ofType(cmd.agentType() == null ? AgentProfile.DEFAULT.type() : cmd.agentType());
-    if (agent.isEmpty()) return Effect().reply(cmd.replyTo(), SessionError.UNKNOWN_AGENT.reply());
+    Optional<AgentProfile> role = AgentProfile.ofType(cmd.agentType() == null ? AgentProfile.DEFAULT.type() : cmd.agentType());
+    if (cmd.agentId() == null && role.isEmpty()) return Effect().reply(cmd.replyTo(), SessionError.UNKNOWN_AGENT.reply());
+    String agentId = cmd.agentId() != null ? cmd.agentId() : StarterTeam.agentId(cmd.projectId(), role.get());
+    String roleName = cmd.agentId() != null && cmd.agentType() != null ? cmd.agentType() : role.map(AgentProfile::type).orElse(cmd.agentType());
     String title = cmd.title() == null || cmd.title().isBlank() ? "New session" : cmd.title().strip();
-    SessionCreated created = new SessionCreated(sessionId, cmd.userId(), cmd.projectId(), title, agent.get().type(), now());
+    SessionCreated created = new SessionCreated(sessionId, cmd.userId(), cmd.projectId(), title, roleName, agentId, now());
     return Effect().persist(created).thenReply(cmd.replyTo(), newState -> StatusReply.success(newState.summary()));
+  }
+
+  /** A switch by role is decided here; a switch by agent id first asks that agent whether it may answer in this session. */
+  private ReplyEffect<Event, SessionState> onSwitchAgent(SessionState state, SwitchAgent cmd) {
+    if (cmd.agentId() == null) return decided(Conversation.agentSwitch(state, cmd, now()), state, cmd, s -> Done.getInstance());
+    context.askWithStatus(
+        Agent.ForTurn.class,
+        agents.agent(cmd.agentId()),
+        settings.agentTimeout(),
+        replyTo -> new Agent.GetForTurn(state.ownerId(), state.projectId(), null, replyTo),
+        (found, failure) -> new SwitchChecked(cmd, found, failure == null ? null : switchRefusal(failure)));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, SessionState> onSwitchChecked(SessionState state, SwitchChecked checked) {
+    SwitchAgent cmd = checked.switchAgent();
+    if (checked.refusal() != null) return refuse(cmd, checked.refusal());
+    if (state.archived()) return refuse(cmd, SessionError.ARCHIVED);
+    return decided(Conversation.agentSwitch(state, cmd, checked.agent(), now()), state, cmd, s -> Done.getInstance());
+  }
+
+  private static SessionError switchRefusal(Throwable failure) {
+    Optional<AgentError> refusal = Refusal.reason(failure).flatMap(AgentError::ofMessage);
+    if (refusal.isPresent() && refusal.get() == AgentError.ARCHIVED) return SessionError.AGENT_ARCHIVED;
+    if (refusal.isPresent()) return SessionError.AGENT_NOT_FOUND;
+    return SessionError.AGENT_UNAVAILABLE;
   }
 
   private ReplyEffect<Event, SessionState> onPostUserMessage(SessionState state, PostUserMessage cmd) {
@@ -444,12 +509,8 @@ public final class Session
     if (seen.isPresent()) return answer(cmd, new Accepted(seen.get().seq(), cmd.operationId(), cmd.content(), true));
     Outcome accepted = Conversation.message(state, cmd, now());
     long acceptedSeq = state.lastSeq() + accepted.events().size();
-    // a message that arrives while a turn runs (or waits for tools or a human) is queued behind it
-    Outcome withTurn = accepted.then(events -> {
-      turns.startFor(state).ifPresent(events::add);
-      return events;
-    });
-    return decided(withTurn, state, cmd, s -> new Accepted(acceptedSeq, cmd.operationId(), cmd.content(), false));
+    // the message waits in the queue until its turn starts: at once when none runs, after its agent's answer
+    return decided(accepted, state, cmd, s -> new Accepted(acceptedSeq, cmd.operationId(), cmd.content(), false));
   }
 
   /** Cancelling stops the model call, rejects the turn's waiting approvals, and ends the turn. */

@@ -9,6 +9,10 @@ public enum SessionError implements EntityError {
   NOT_FOUND("session not found", Kind.NOT_FOUND),
   ALREADY_EXISTS("session already exists", Kind.CONFLICT),
   UNKNOWN_AGENT("unknown agent type", Kind.INVALID),
+  /** A switch to an agent that is not the owner's or not of the session's project: as for no agent. */
+  AGENT_NOT_FOUND("agent not found", Kind.NOT_FOUND),
+  AGENT_ARCHIVED("agent is archived", Kind.CONFLICT),
+  AGENT_UNAVAILABLE("the agent did not answer in time", Kind.CONFLICT),
   EMPTY_MESSAGE("message content is empty", Kind.INVALID),
   CALL_NOT_FOUND("tool call not found", Kind.NOT_FOUND),
   CALL_ALREADY_ANSWERED("tool call already answered", Kind.CONFLICT),

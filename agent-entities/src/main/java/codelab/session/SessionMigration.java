@@ -21,7 +21,7 @@ import org.apache.pekko.serialization.jackson.JacksonMigration;
  *       {@code name} of a tool message, which is its call's tool name, found in the conversation.
  * </ul>
  */
-public final class SessionMigration extends JacksonMigration {
+public class SessionMigration extends JacksonMigration {
 
   private static final String OLD_STATE = "codelab.session.Session$State";
   private static final Set<String> DECISIONS = Set.of("approve", "edit", "reject", "expired");

@@ -1,6 +1,8 @@
 package codelab.session;
 
 import codelab.JsonSerializable;
+import codelab.agent.AgentProfile;
+import codelab.agent.StarterTeam;
 import codelab.session.Session.AgentSwitched;
 import codelab.session.Session.ApprovalRequested;
 import codelab.session.Session.ApprovalResolved;
@@ -36,7 +38,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
  * event, also after recovery from a snapshot; it is the {@code seq} clients see.
  *
  * <p>Snapshots written before this record left {@code Session} name it {@code Session$State}:
- * {@link SessionStateMigration} reads them. Field names are the snapshot's JSON: keep them.
+ * {@link SessionMigration} reads them ({@link SessionStateWithAgents} since agents are entities). Field names are the snapshot's JSON: keep them.
  */
 public record SessionState(
     String sessionId,
@@ -45,6 +47,7 @@ public record SessionState(
     String title,
     boolean archived,
     String currentAgent,
+    String currentAgentId,
     Instant createdAt,
     Instant lastActivity,
     List<ChatMessage> messages,
@@ -84,13 +87,15 @@ public record SessionState(
   public record QueuedMessage(String operationId, String content, Instant at) implements JsonSerializable {}
 
   /**
-   * The turn in progress. {@code step} counts the model calls that asked for tools so far;
+   * The turn in progress, answered by version {@code agentVersion} of agent {@code agentId} with
+   * {@code model} (all null in a turn started before agents were entities). {@code step} counts the model calls that asked for tools so far;
    * {@code deltaCount} and {@code text} are the deltas and text of those steps (the next step's
    * deltas continue the index; the turn's final message is the whole text). {@code pending}: the
    * tool calls of the current step still waiting for a decision or a result.
    */
   public record Turn(
-      String turnId, Instant startedAt, int attempt, int step, int deltaCount, String text, List<PendingCall> pending)
+      String turnId, Instant startedAt, int attempt, String agentId, Integer agentVersion, String model, int step, int deltaCount,
+      String text, List<PendingCall> pending)
       implements JsonSerializable {
     boolean waitsForTools() {
       return !pending.isEmpty();
@@ -101,7 +106,7 @@ public record SessionState(
     }
 
     Turn withPending(List<PendingCall> newPending) {
-      return new Turn(turnId, startedAt, attempt, step, deltaCount, text, List.copyOf(newPending));
+      return new Turn(turnId, startedAt, attempt, agentId, agentVersion, model, step, deltaCount, text, List.copyOf(newPending));
     }
   }
 
@@ -130,7 +135,7 @@ public record SessionState(
   public record RecentOperation(String operationId, long seq) implements JsonSerializable {}
 
   static SessionState empty() {
-    return new SessionState(null, null, null, null, false, null, null, null, List.of(), List.of(), null, List.of(), List.of(), 0);
+    return new SessionState(null, null, null, null, false, null, null, null, null, List.of(), List.of(), null, List.of(), List.of(), 0);
   }
 
   public boolean isCreated() {
@@ -139,6 +144,12 @@ public record SessionState(
 
   boolean isOwnedBy(String userId) {
     return isCreated() && ownerId.equals(userId);
+  }
+
+  /** The current agent: the one named, or in a session from before agents were entities, the project's starter agent of its role. */
+  public String agentId() {
+    if (currentAgentId != null || !isCreated()) return currentAgentId;
+    return StarterTeam.agentId(projectId, AgentProfile.ofType(currentAgent).orElse(AgentProfile.DEFAULT));
   }
 
   boolean hasRunningTurn() {
@@ -160,7 +171,7 @@ public record SessionState(
 
   Session.Summary summary() {
     return new Session.Summary(
-        sessionId, ownerId, projectId, title, messages.size(), createdAt, lastActivity, !archived, currentAgent, lastSeq);
+        sessionId, ownerId, projectId, title, messages.size(), createdAt, lastActivity, !archived, currentAgent, agentId(), lastSeq);
   }
 
   // ---------------------------------------------------------------- the reducer
@@ -181,7 +192,7 @@ public record SessionState(
           .onEvent(TurnCompleted.class, (s, e) -> s.endTurn(e.at()))
           .onEvent(TurnFailed.class, (s, e) -> s.endTurn(e.at()))
           .onEvent(TurnCancelled.class, (s, e) -> s.endTurn(e.at()).withRecentOperation(e.operationId()))
-          .onEvent(AgentSwitched.class, (s, e) -> s.withCurrentAgent(e.toAgent()))
+          .onEvent(AgentSwitched.class, (s, e) -> s.withCurrentAgent(e.toAgent(), e.toAgentId()))
           .onEvent(SessionRenamed.class, (s, e) -> s.withTitle(e.title()))
           .onEvent(SessionArchived.class, (s, e) -> s.withArchived(true))
           .build();
@@ -192,7 +203,7 @@ public record SessionState(
   }
 
   private SessionState created(SessionCreated e) {
-    return new SessionState(e.sessionId(), e.ownerId(), e.projectId(), e.title(), false, e.agentType(), e.at(), e.at(),
+    return new SessionState(e.sessionId(), e.ownerId(), e.projectId(), e.title(), false, e.agentType(), e.agentId(), e.at(), e.at(),
         List.of(), List.of(), null, List.of(), List.of(), lastSeq);
   }
 
@@ -202,7 +213,7 @@ public record SessionState(
 
   /** A first attempt takes the oldest queued message into the conversation; a re-run continues the conversation as it is. */
   private SessionState turnStarted(TurnStarted e) {
-    SessionState started = withTurn(new Turn(e.turnId(), e.at(), e.attempt(), 0, 0, "", List.of()));
+    SessionState started = withTurn(new Turn(e.turnId(), e.at(), e.attempt(), e.agentId(), e.agentVersion(), e.model(), 0, 0, "", List.of()));
     if (e.attempt() > 1 || queue.isEmpty()) return started;
     QueuedMessage next = queue.get(0);
     return started
@@ -222,7 +233,8 @@ public record SessionState(
           new ChatMessage(MessageRole.ASSISTANT, last.content(), last.turnId(), last.at(), append(last.toolCalls(), e.call()), null, null));
     } else {
       newMessages.add(new ChatMessage(MessageRole.ASSISTANT, e.stepText(), e.turnId(), e.at(), List.of(e.call()), null, null));
-      t = new Turn(t.turnId(), t.startedAt(), t.attempt(), e.step(), t.deltaCount() + e.stepDeltas(), t.text() + e.stepText(), t.pending());
+      t = new Turn(t.turnId(), t.startedAt(), t.attempt(), t.agentId(), t.agentVersion(), t.model(), e.step(), t.deltaCount() + e.stepDeltas(),
+          t.text() + e.stepText(), t.pending());
     }
     Turn withCall = t.withPending(append(t.pending(), new PendingCall(e.call(), e.requiresApproval(), lastSeq, e.at(), null, null)));
     return withMessages(List.copyOf(newMessages)).withTurn(withCall);
@@ -307,42 +319,42 @@ public record SessionState(
   // ---------------------------------------------------------------- copies with one change
 
   SessionState withTitle(String v) {
-    return new SessionState(sessionId, ownerId, projectId, v, archived, currentAgent, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, v, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq);
   }
 
   SessionState withArchived(boolean v) {
-    return new SessionState(sessionId, ownerId, projectId, title, v, currentAgent, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, v, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq);
   }
 
-  SessionState withCurrentAgent(String v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, v, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq);
+  SessionState withCurrentAgent(String v, String id) {
+    return new SessionState(sessionId, ownerId, projectId, title, archived, v, id, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq);
   }
 
   SessionState withLastActivity(Instant v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, v, messages, queue, turn, approvals, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, v, messages, queue, turn, approvals, recentOperations, lastSeq);
   }
 
   SessionState withMessages(List<ChatMessage> v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, lastActivity, v, queue, turn, approvals, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, v, queue, turn, approvals, recentOperations, lastSeq);
   }
 
   SessionState withQueue(List<QueuedMessage> v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, lastActivity, messages, v, turn, approvals, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, v, turn, approvals, recentOperations, lastSeq);
   }
 
   SessionState withTurn(Turn v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, lastActivity, messages, queue, v, approvals, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, v, approvals, recentOperations, lastSeq);
   }
 
   SessionState withApprovals(List<Approval> v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, lastActivity, messages, queue, turn, v, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, v, recentOperations, lastSeq);
   }
 
   SessionState withRecentOperations(List<RecentOperation> v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, lastActivity, messages, queue, turn, approvals, v, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, v, lastSeq);
   }
 
   SessionState withLastSeq(long v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, v);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, v);
   }
 }

@@ -1,12 +1,17 @@
 package codelab.session;
 
+import codelab.agent.Agent;
+import codelab.agent.AgentConfiguration;
+import codelab.agent.AgentError;
 import codelab.agent.AgentProfile;
+import codelab.agent.Agents;
 import codelab.agent.IdeTool;
 import codelab.llm.LlmClient;
 import codelab.llm.LlmEvent;
 import codelab.llm.LlmException;
 import codelab.llm.LlmRequest;
 import codelab.llm.LlmToolCall;
+import codelab.Refusal;
 import codelab.session.Session.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,6 +32,10 @@ import org.apache.pekko.stream.typed.javadsl.ActorSink;
  * running turn, paces its stream (the stream waits for an ack per element, so a slow entity slows
  * the model down rather than filling its mailbox), and says which events a call's end, a step
  * limit or a turn lost with its node lead to. The entity persists them; only the model call lives here.
+ *
+ * <p>A turn starts with a question to its agent: which version answers (a new turn: the current one,
+ * recorded in {@link Session.TurnStarted}; a turn that goes on after a recovery: the one it started
+ * with). The answer is kept for the turn's later model calls while the session stays on this node.
  */
 final class TurnRunner {
 
@@ -34,21 +43,30 @@ final class TurnRunner {
 
   private final ActorContext<Session.Command> context;
   private final LlmClient llm;
+  private final Agents agents;
   private final Session.Settings settings;
   private final Clock clock;
   /** The model call of the running turn, while its stream runs on this node. */
   private ModelStep step;
+  /** The agent version of the running turn, once known on this node. */
+  private TurnAgent agent;
+  /** An agent is being asked (for the turn named, or for a new turn when the name is empty). */
+  private Optional<String> asking = Optional.empty();
 
-  TurnRunner(ActorContext<Session.Command> context, LlmClient llm, Session.Settings settings, Clock clock) {
+  /** Which agent version answers turn {@code turnId}. */
+  private record TurnAgent(String turnId, AgentConfiguration configuration) {}
+
+  TurnRunner(ActorContext<Session.Command> context, LlmClient llm, Agents agents, Session.Settings settings, Clock clock) {
     this.context = context;
     this.llm = llm;
+    this.agents = agents;
     this.settings = settings;
     this.clock = clock;
   }
 
-  /** No model call runs on this node. */
+  /** No model call runs on this node, and no agent is being asked for one. */
   boolean isIdle() {
-    return step == null;
+    return step == null && asking.isEmpty();
   }
 
   /** The running model call's deltas so far, for a subscriber that joins mid-turn. */
@@ -56,15 +74,76 @@ final class TurnRunner {
     return step == null ? List.of() : step.deltasSoFar();
   }
 
-  /** Starts the model call the state's turn needs, unless one runs or the turn waits for its tools. */
+  /**
+   * Starts what the state needs next: the model call of a turn that does not wait for its tools
+   * (once its agent version is known here), or, when no turn runs and a message waits, the question
+   * to the agent that starts its turn.
+   */
   void continueTurn(SessionState state) {
-    if (state.hasRunningTurn() && !state.turn().waitsForTools() && step == null) start(state);
+    if (asking.isPresent()) return;
+    if (!state.hasRunningTurn()) {
+      if (!state.queue().isEmpty()) ask(state, state.agentId(), null, "");
+      return;
+    }
+    SessionState.Turn turn = state.turn();
+    if (turn.waitsForTools() || step != null) return;
+    if (agent != null && agent.turnId().equals(turn.turnId())) {
+      start(state, agent.configuration());
+    } else if (turn.agentId() == null) {
+      // a turn from before agents were entities answers with its role's template, as it began
+      start(state, AgentProfile.ofType(state.currentAgent()).orElse(AgentProfile.DEFAULT).template());
+    } else {
+      ask(state, turn.agentId(), turn.agentVersion(), turn.turnId());
+    }
   }
 
-  private void start(SessionState state) {
+  private void ask(SessionState state, String agentId, Integer version, String turnId) {
+    asking = Optional.of(turnId);
+    context.askWithStatus(
+        Agent.ForTurn.class,
+        agents.agent(agentId),
+        settings.agentTimeout(),
+        replyTo -> new Agent.GetForTurn(state.ownerId(), state.projectId(), version, replyTo),
+        (found, failure) -> new Session.AgentAnswered(turnId, found, failure == null ? null : agentProblem(failure)));
+  }
+
+  /**
+   * The agent answered: a new turn starts with its current version (or starts and fails at once when
+   * the agent is gone, so that the message gets a visible answer); a turn going on starts its next
+   * model call with the version it began with.
+   */
+  List<Event> agentAnswered(SessionState state, Session.AgentAnswered answered) {
+    if (asking.isEmpty() || !asking.get().equals(answered.turnId())) return List.of();
+    asking = Optional.empty();
+    if (answered.turnId().isEmpty()) {
+      if (state.hasRunningTurn() || state.queue().isEmpty()) return List.of();
+      String turnId = newTurnId();
+      if (answered.agent() == null) {
+        List<Event> events = new ArrayList<>(List.of(new Session.TurnStarted(turnId, 1, state.agentId(), null, null, now())));
+        return ended(events, new Session.TurnFailed(turnId, answered.problem(), now()));
+      }
+      Agent.ForTurn found = answered.agent();
+      agent = new TurnAgent(turnId, found.configuration());
+      return List.of(new Session.TurnStarted(turnId, 1, found.agentId(), found.version(), found.configuration().model(), now()));
+    }
+    if (!state.hasRunningTurn() || !state.turn().turnId().equals(answered.turnId())) return List.of();
+    if (answered.agent() == null) return ended(new ArrayList<>(), new Session.TurnFailed(answered.turnId(), answered.problem(), now()));
+    agent = new TurnAgent(answered.turnId(), answered.agent().configuration());
+    continueTurn(state);
+    return List.of();
+  }
+
+  private static String agentProblem(Throwable failure) {
+    Optional<AgentError> refusal = Refusal.reason(failure).flatMap(AgentError::ofMessage);
+    if (refusal.isPresent() && refusal.get() == AgentError.ARCHIVED) return "the session's agent is archived; switch to another agent";
+    if (refusal.isPresent()) return "the session's agent cannot answer: " + refusal.get().message();
+    return "the session's agent did not answer in time; send the message again";
+  }
+
+  private void start(SessionState state, AgentConfiguration configuration) {
     SessionState.Turn turn = state.turn();
-    AgentProfile agent = AgentProfile.ofType(state.currentAgent()).orElse(AgentProfile.DEFAULT);
-    LlmRequest request = new LlmRequest(ModelContext.of(agent, state.messages()), agent.toolDefinitions());
+    LlmRequest request = new LlmRequest(
+        ModelContext.of(configuration.systemPrompt(), state.messages()), configuration.toolDefinitions(), turn.model());
     String turnId = turn.turnId();
     UniqueKillSwitch killSwitch =
         llm.stream(request)
@@ -116,15 +195,15 @@ final class TurnRunner {
     List<Event> events = new ArrayList<>();
     if (finished.toolCalls.isEmpty()) {
       events.add(new Session.AssistantReplied(turn.turnId(), turn.text() + finished.text(), finished.usage, now()));
-      return thenNextQueued(state, events, new Session.TurnCompleted(turn.turnId(), now()));
+      return ended(events, new Session.TurnCompleted(turn.turnId(), now()));
     }
-    AgentProfile agent = AgentProfile.ofType(state.currentAgent()).orElse(AgentProfile.DEFAULT);
+    AgentConfiguration policy = agent.configuration();
     int stepNumber = turn.step() + 1;
     for (LlmToolCall requested : finished.toolCalls) {
       Session.ToolCall call = new Session.ToolCall(UUID.randomUUID().toString(), requested.id(), requested.name(), requested.argumentsJson());
-      boolean offered = agent.tools().stream().anyMatch(t -> t.toolName().equals(requested.name()));
+      boolean offered = policy.offers(requested.name());
       boolean valid = offered && isJsonObject(requested.argumentsJson());
-      boolean needsApproval = valid && agent.requiresApproval(requested.name());
+      boolean needsApproval = valid && policy.requiresApproval(requested.name());
       events.add(new Session.ToolCallRequested(turn.turnId(), stepNumber, call, needsApproval, finished.text(), finished.deltaCount(), now()));
       if (!valid) {
         // the model gets an error to correct itself; nothing is sent for the IDE to run
@@ -142,7 +221,7 @@ final class TurnRunner {
   List<Event> streamFailed(SessionState state, Session.ModelStreamFailed failed) {
     if (!isCurrent(failed.turnId())) return List.of();
     step = null;
-    return thenNextQueued(state, new ArrayList<>(), new Session.TurnFailed(state.turn().turnId(), failed.error(), now()));
+    return ended(new ArrayList<>(), new Session.TurnFailed(state.turn().turnId(), failed.error(), now()));
   }
 
   /** A turn found in a model call on recovery lost that call with the node that ran it: run it again, a few times. */
@@ -154,9 +233,9 @@ final class TurnRunner {
     if (attempt < settings.maxTurnAttempts()) {
       return List.of(
           new Session.TurnFailed(found.turnId(), "the node running this turn stopped; running it again", now()),
-          new Session.TurnStarted(newTurnId(), attempt + 1, now()));
+          new Session.TurnStarted(newTurnId(), attempt + 1, state.turn().agentId(), state.turn().agentVersion(), state.turn().model(), now()));
     }
-    return thenNextQueued(state, new ArrayList<>(),
+    return ended(new ArrayList<>(),
         new Session.TurnFailed(found.turnId(), "the node running this turn stopped " + attempt + " times; giving up", now()));
   }
 
@@ -169,12 +248,7 @@ final class TurnRunner {
         events.add(new Session.ApprovalResolved(pending.call().callId(), ApprovalDecision.REJECT, null, "the turn was cancelled", null, now()));
       }
     }
-    return thenNextQueued(state, events, new Session.TurnCancelled(state.turn().turnId(), operationId, now()));
-  }
-
-  /** A first turn for a message, when none runs; a message that arrives while one runs waits in the queue. */
-  Optional<Event> startFor(SessionState state) {
-    return state.hasRunningTurn() ? Optional.empty() : Optional.of(new Session.TurnStarted(newTurnId(), 1, now()));
+    return ended(events, new Session.TurnCancelled(state.turn().turnId(), operationId, now()));
   }
 
   /**
@@ -187,15 +261,14 @@ final class TurnRunner {
     for (Event event : events) after = after.apply(event);
     if (after.hasRunningTurn() && !after.turn().waitsForTools() && after.turn().step() >= settings.maxSteps()) {
       String error = "the turn reached its limit of " + settings.maxSteps() + " model calls";
-      return thenNextQueued(after, new ArrayList<>(events), new Session.TurnFailed(after.turn().turnId(), error, now()));
+      return ended(new ArrayList<>(events), new Session.TurnFailed(after.turn().turnId(), error, now()));
     }
     return events;
   }
 
-  /** {@code events}, then the event that ends the turn, then the next queued message's turn if one waits. */
-  private List<Event> thenNextQueued(SessionState state, List<Event> events, Event end) {
+  /** {@code events}, then the event that ends the turn; a queued message's turn begins once they are persisted ({@link #continueTurn}). */
+  private static List<Event> ended(List<Event> events, Event end) {
     events.add(end);
-    if (!state.queue().isEmpty()) events.add(new Session.TurnStarted(newTurnId(), 1, now()));
     return events;
   }
 

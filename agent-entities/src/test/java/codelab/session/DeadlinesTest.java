@@ -26,7 +26,7 @@ class DeadlinesTest {
   void aRunningTurnIsCheckedAfterTheTurnCheck() {
     assertEquals(
         List.of(new Due(new Deadline(Kind.RUNNING_TURN, null), T.plusSeconds(30))),
-        deadlines.after(new Session.TurnStarted("t1", 1, T)));
+        deadlines.after(new Session.TurnStarted("t1", 1, null, null, null, T)));
     assertEquals("turn", new Deadline(Kind.RUNNING_TURN, null).key());
   }
 
@@ -69,9 +69,9 @@ class DeadlinesTest {
   void aRecoveredStateWaitsForWhatItsEventsMadeDue() {
     Instant deadline = T.plus(Duration.ofMinutes(5));
     List<Session.Event> events = List.of(
-        new Session.SessionCreated("s", "u", "p", "title", "coder", T),
+        new Session.SessionCreated("s", "u", "p", "title", "coder", null, T),
         new Session.UserMessageAccepted(null, "go", T),
-        new Session.TurnStarted("t1", 1, T),
+        new Session.TurnStarted("t1", 1, null, null, null, T),
         new Session.ToolCallRequested("t1", 1, call("c1"), false, "", 0, T.plusSeconds(1)),
         new Session.ToolCallRequested("t1", 1, call("c2"), true, "", 0, T.plusSeconds(1)),
         new Session.ApprovalRequested("t1", "c2", "write_file", "{}", "why", deadline, T.plusSeconds(1)));

@@ -130,7 +130,7 @@ class SessionContractFixesTest {
     Session.Accepted retried = s.post("hello", "op-hello");
     assertTrue(retried.duplicate(), "a retry of a message accepted before the archiving is answered as the first time");
     assertEquals(helloSeq, retried.seq());
-    var switched = s.session.<StatusReply<Done>>runCommand(r -> new Session.SwitchAgent(OWNER, "ask", null, r)).reply();
+    var switched = s.session.<StatusReply<Done>>runCommand(r -> new Session.SwitchAgent(OWNER, "ask", null, null, r)).reply();
     assertEquals(SessionError.ARCHIVED.message(), switched.getError().getMessage());
     var otherUser = s.session.<StatusReply<Session.Accepted>>runCommand(r -> new Session.PostUserMessage("intruder", "x", null, null, r)).reply();
     assertEquals(SessionError.NOT_FOUND.message(), otherUser.getError().getMessage(), "archived or not, a foreign session is not found");

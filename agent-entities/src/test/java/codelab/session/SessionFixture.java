@@ -27,10 +27,12 @@ final class SessionFixture {
               .withFallback(ConfigFactory.load()));
 
   static final String OWNER = "user-1";
+  static final String PROJECT = "project-1";
 
   static Session.Settings settings() {
     return new Session.Settings(
-        PersistenceTestKitReadJournal.Identifier(), 100, 2, 25, Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10));
+        PersistenceTestKitReadJournal.Identifier(), 100, 2, 25, Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10),
+        Duration.ofSeconds(5));
   }
 
   final FakeModel model;
@@ -40,10 +42,10 @@ final class SessionFixture {
     this.model = model;
     this.session =
         EventSourcedBehaviorTestKit.create(
-            testKit.system(), Session.create(UUID.randomUUID().toString(), model, settings, Clock.systemUTC()));
+            testKit.system(), Session.create(UUID.randomUUID().toString(), model, TestAgents.INSTANCE, settings, Clock.systemUTC()));
     var created =
         session.<StatusReply<Session.Summary>>runCommand(
-            replyTo -> new Session.Create(OWNER, "project-1", "My session", agentType, replyTo));
+            replyTo -> new Session.Create(OWNER, PROJECT, "My session", agentType, null, replyTo));
     assertEquals(1, created.reply().getValue().lastSeq());
   }
 

@@ -34,10 +34,10 @@ class SessionListingTest {
 
   private static List<Session.Event> conversation() {
     List<Session.Event> e = new ArrayList<>();
-    e.add(new Session.SessionCreated("s1", "u1", "p1", "New session", "orchestrator", at(e)));
+    e.add(new Session.SessionCreated("s1", "u1", "p1", "New session", "orchestrator", null, at(e)));
     e.add(new Session.UserMessageAccepted("op-1", "read two files", at(e)));
     e.add(new Session.UserMessageAccepted("op-2", "queued behind the first", at(e)));
-    e.add(new Session.TurnStarted("t1", 1, at(e)));
+    e.add(new Session.TurnStarted("t1", 1, null, null, null, at(e)));
     // two calls in one step: one assistant message
     e.add(new Session.ToolCallRequested("t1", 1, call("c1", "read_file"), false, "Reading.", 2, at(e)));
     e.add(new Session.ToolCallRequested("t1", 1, call("c2", "write_file"), true, "", 0, at(e)));
@@ -53,22 +53,22 @@ class SessionListingTest {
     e.add(new Session.AssistantReplied("t1", "done", new Session.Usage(1, 2), at(e)));
     e.add(new Session.TurnCompleted("t1", at(e)));
     // the queued message's turn: a call still waiting when it is cancelled, then an expiry after the end
-    e.add(new Session.TurnStarted("t2", 1, at(e)));
+    e.add(new Session.TurnStarted("t2", 1, null, null, null, at(e)));
     e.add(new Session.ToolCallRequested("t2", 1, call("c4", "write_file"), true, "", 0, at(e)));
     e.add(new Session.ApprovalRequested("t2", "c4", "write_file", "{}", "writes", at(e).plusSeconds(300), at(e)));
     e.add(new Session.TurnCancelled("t2", "op-6", at(e)));
     e.add(new Session.ApprovalResolved("c4", ApprovalDecision.EXPIRED, null, null, null, at(e)));
     // a turn that failed with its node and ran again: the re-run takes no message
     e.add(new Session.UserMessageAccepted(null, "third", at(e)));
-    e.add(new Session.TurnStarted("t3", 1, at(e)));
+    e.add(new Session.TurnStarted("t3", 1, null, null, null, at(e)));
     e.add(new Session.ToolCallRequested("t3", 1, call("c5", "read_file"), false, "", 0, at(e)));
     e.add(new Session.TurnFailed("t3", "the node running this turn stopped", at(e)));
-    e.add(new Session.TurnStarted("t3", 2, at(e)));
+    e.add(new Session.TurnStarted("t3", 2, null, null, null, at(e)));
     e.add(new Session.ToolCallRequested("t3", 1, call("c6", "read_file"), false, "", 0, at(e)));
     e.add(new Session.ToolResultRecorded("c6", "{}", null, null, at(e)));
     e.add(new Session.AssistantReplied("t3", "again", null, at(e)));
     e.add(new Session.TurnCompleted("t3", at(e)));
-    e.add(new Session.AgentSwitched("orchestrator", "coder", "asked", at(e)));
+    e.add(new Session.AgentSwitched("orchestrator", "coder", null, "asked", at(e)));
     e.add(new Session.SessionRenamed("the parser bug", at(e)));
     e.add(new Session.SessionArchived(at(e)));
     return e;

@@ -189,11 +189,11 @@ class SessionTest {
   void switchingAgentIsPersistedAndShapesTheNextCall() {
     TestProbe<SessionUpdate> client = subscribe(0);
     var reply = session.<StatusReply<org.apache.pekko.Done>>runCommand(
-        r -> new Session.SwitchAgent(OWNER, "debug", "stack trace", r));
+        r -> new Session.SwitchAgent(OWNER, "debug", null, "stack trace", r));
     assertTrue(reply.reply().isSuccess());
     assertEquals(new SessionUpdate.AgentSwitched(2, "coder", "debug", "stack trace"), client.receiveMessage());
     var unknown = session.<StatusReply<org.apache.pekko.Done>>runCommand(
-        r -> new Session.SwitchAgent(OWNER, "wizard", null, r));
+        r -> new Session.SwitchAgent(OWNER, "wizard", null, null, r));
     assertEquals(SessionError.UNKNOWN_AGENT.message(), unknown.reply().getError().getMessage());
     post("why?", null);
     client.expectMessageClass(SessionUpdate.MessageAccepted.class);

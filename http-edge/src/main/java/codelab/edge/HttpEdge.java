@@ -8,6 +8,9 @@ import codelab.edge.auth.LoggedOutEverywhere;
 import codelab.edge.auth.PasswordHasher;
 import codelab.edge.auth.SigningKeys;
 import codelab.WorkflowSettings;
+import codelab.agent.application.ProjectAgents;
+import codelab.edge.agent.AgentRoutes;
+import codelab.llm.ModelCatalog;
 import codelab.edge.project.ProjectRoutes;
 import codelab.edge.session.SessionRoutes;
 import codelab.edge.session.SessionSocket;
@@ -51,7 +54,8 @@ public final class HttpEdge extends AllDirectives {
       PasswordHasher hasher,
       Executor blocking,
       AuthSettings authSettings,
-      SessionDirectory sessionDirectory) {
+      SessionDirectory sessionDirectory,
+      ModelCatalog models) {
     // one topic actor per node; together they reach every node's sockets
     ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut =
         system.systemActorOf(Topic.create(LoggedOutEverywhere.class, "logged-out-everywhere"), "logged-out-everywhere", Props.empty());
@@ -62,9 +66,11 @@ public final class HttpEdge extends AllDirectives {
     SessionArchive archive = new SessionArchive(system, workflows);
     SessionLists sessionLists = new SessionLists(system, workflows, sessionDirectory);
     SessionCreation sessionCreation = new SessionCreation(system, workflows, defaultProject, archive);
+    AgentRoutes agents = new AgentRoutes(system, auth.authenticator(), settings, new ProjectAgents(system, workflows), models);
     ProjectRoutes.Services projectServices =
         new ProjectRoutes.Services(
-            projectCreation, new ProjectLists(system, workflows, defaultProject), new ProjectDeletion(system, workflows, archive), sessionLists);
+            projectCreation, new ProjectLists(system, workflows, defaultProject), new ProjectDeletion(system, workflows, archive), sessionLists,
+            agents);
     Route api =
         new ErrorHandling()
             .wrap(
@@ -73,7 +79,8 @@ public final class HttpEdge extends AllDirectives {
                     auth.routes(),
                     new SessionSocket(system, auth.authenticator(), settings, loggedOut).route(),
                     new SessionRoutes(system, auth.authenticator(), settings, sessionCreation, sessionLists, new SessionStream(system, settings, loggedOut)).routes(),
-                    new ProjectRoutes(system, auth.authenticator(), settings, projectServices).routes()));
+                    new ProjectRoutes(system, auth.authenticator(), settings, projectServices).routes(),
+                    agents.routes()));
     this.routes = new ResponseHeaders().wrap(new DotSegments().refuse(new Cors(settings.allowedOrigins()).wrap(api)));
   }
 
@@ -83,7 +90,8 @@ public final class HttpEdge extends AllDirectives {
    * coordinated shutdown.
    */
   public static ServerBinding start(
-      ActorSystem<?> system, String version, Path dataDir, Clock clock, Executor blocking, SessionDirectory sessionDirectory)
+      ActorSystem<?> system, String version, Path dataDir, Clock clock, Executor blocking, SessionDirectory sessionDirectory,
+      ModelCatalog models)
       throws Exception {
     Config config = system.settings().config();
     SigningKeys keys = SigningKeys.fromConfig(config, dataDir);
@@ -95,7 +103,8 @@ public final class HttpEdge extends AllDirectives {
         new PasswordHasher(config.getInt("codelab.auth.bcrypt-cost")),
         blocking,
         AuthSettings.fromConfig(config, clock),
-        sessionDirectory);
+        sessionDirectory,
+        models);
     return Http.get(system)
         .newServerAt(config.getString("codelab.http.host"), config.getInt("codelab.http.port"))
         .withSettings(EdgeServerSettings.fromConfig(config))

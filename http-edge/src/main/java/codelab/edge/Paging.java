@@ -15,8 +15,16 @@ public record Paging(int limit, int offset) {
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 500;
 
+  /** v1.1's lists (agents, versions, memories …) show 50 by default; v1's keep 20. */
+  public static final int V1_1_DEFAULT_LIMIT = 50;
+
   /** The paging of the request's query, for {@code inner}; a 400 in the contract's format when it is out of range. */
   public static Route fromQuery(Function<Paging, Route> inner) {
+    return fromQuery(DEFAULT_LIMIT, inner);
+  }
+
+  /** As {@link #fromQuery(Function)}, with another page size when the query names none. */
+  public static Route fromQuery(int defaultLimit, Function<Paging, Route> inner) {
     return Directives.parameterOptional(
         "limit",
         limit ->
@@ -24,7 +32,7 @@ public record Paging(int limit, int offset) {
                 "offset",
                 offset -> {
                   StringBuilder problem = new StringBuilder();
-                  Optional<Paging> paging = parse(limit, offset, problem);
+                  Optional<Paging> paging = parse(limit.isEmpty() ? Optional.of(Integer.toString(defaultLimit)) : limit, offset, problem);
                   return paging.isEmpty() ? Directives.complete(ApiError.badRequest(problem.toString())) : inner.apply(paging.get());
                 }));
   }

@@ -3,6 +3,8 @@ package codelab.session.application;
 import codelab.Refusal;
 import codelab.Retry;
 import codelab.WorkflowSettings;
+import codelab.agent.Agent;
+import codelab.agent.AgentError;
 import codelab.project.Project;
 import codelab.project.ProjectError;
 import codelab.project.application.DefaultProject;
@@ -34,6 +36,9 @@ public final class SessionCreation {
 
   public record UnknownAgent(String agentType) implements Outcome {}
 
+  /** The agent named by id is not the caller's, not of the project, or archived. */
+  public record AgentUnusable(String agentId, AgentError reason) implements Outcome {}
+
   private final ActorSystem<?> system;
   private final WorkflowSettings settings;
   private final DefaultProject defaultProject;
@@ -46,20 +51,41 @@ public final class SessionCreation {
     this.archive = archive;
   }
 
-  /** {@code projectId}, {@code title} and {@code agentType} may be null: the defaults apply. */
-  public CompletionStage<Outcome> create(String userId, String projectId, String title, String agentType) {
+  /**
+   * {@code projectId}, {@code title}, {@code agentType} and {@code agentId} may be null: the defaults
+   * apply. An agent named by id must be the caller's, of the session's project, and not archived.
+   */
+  public CompletionStage<Outcome> create(String userId, String projectId, String title, String agentType, String agentId) {
     String sessionId = UUID.randomUUID().toString();
-    return Retry.onTimeout(settings.attempts(), () -> attempt(userId, sessionId, projectId, title, agentType));
+    return Retry.onTimeout(settings.attempts(), () -> attempt(userId, sessionId, projectId, title, agentType, agentId));
   }
 
-  private CompletionStage<Outcome> attempt(String userId, String sessionId, String projectId, String title, String agentType) {
+  private CompletionStage<Outcome> attempt(String userId, String sessionId, String projectId, String title, String agentType, String agentId) {
     return project(userId, projectId)
         .thenCompose(
             project -> {
               if (project == null) return CompletableFuture.completedFuture(new ProjectNotFound());
-              return session(userId, sessionId, project.projectId(), title, agentType)
-                  .thenCompose(created -> created == null ? CompletableFuture.completedFuture(new UnknownAgent(agentType)) : listed(userId, created));
+              if (agentId == null) return created(userId, sessionId, project.projectId(), title, agentType, null);
+              return agent(userId, agentId).thenCompose(agent -> {
+                if (agent == null || !agent.projectId().equals(project.projectId())) {
+                  return CompletableFuture.completedFuture(new AgentUnusable(agentId, AgentError.NOT_FOUND));
+                }
+                if (agent.archived()) return CompletableFuture.completedFuture(new AgentUnusable(agentId, AgentError.ARCHIVED));
+                return created(userId, sessionId, project.projectId(), title, agent.configuration().role(), agentId);
+              });
             });
+  }
+
+  private CompletionStage<Outcome> created(String userId, String sessionId, String projectId, String title, String agentType, String agentId) {
+    return session(userId, sessionId, projectId, title, agentType, agentId)
+        .thenCompose(created -> created == null ? CompletableFuture.completedFuture(new UnknownAgent(agentType)) : listed(userId, created));
+  }
+
+  /** The caller's agent, or null when they have none of that id. */
+  private CompletionStage<Agent.View> agent(String userId, String agentId) {
+    return Agent.entityRef(system, agentId)
+        .<Agent.View>askWithStatus(replyTo -> new Agent.Get(userId, replyTo), settings.askTimeout())
+        .exceptionallyCompose(failure -> Refusal.is(failure, AgentError.NOT_FOUND) ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(failure));
   }
 
   /** The named project if the user owns it (null if not), or the user's default project. */
@@ -71,10 +97,11 @@ public final class SessionCreation {
   }
 
   /** The new session; the one an earlier attempt created, if it got that far; null for an unknown agent type. */
-  private CompletionStage<Session.Summary> session(String userId, String sessionId, String projectId, String title, String agentType) {
+  private CompletionStage<Session.Summary> session(
+      String userId, String sessionId, String projectId, String title, String agentType, String agentId) {
     var session = Session.entityRef(system, sessionId);
     return session
-        .<Session.Summary>askWithStatus(replyTo -> new Session.Create(userId, projectId, title, agentType, replyTo), settings.askTimeout())
+        .<Session.Summary>askWithStatus(replyTo -> new Session.Create(userId, projectId, title, agentType, agentId, replyTo), settings.askTimeout())
         .exceptionallyCompose(
             failure -> {
               if (Refusal.is(failure, SessionError.UNKNOWN_AGENT)) return CompletableFuture.completedFuture(null);

@@ -1,5 +1,7 @@
 package codelab.session.application;
 
+import codelab.agent.AgentProfile;
+import codelab.agent.StarterTeam;
 import codelab.session.ApprovalDecision;
 import codelab.session.Session;
 import java.time.Instant;
@@ -18,6 +20,7 @@ public record SessionListing(
     String projectId,
     String title,
     String currentAgent,
+    String agentId,
     int messageCount,
     Instant createdAt,
     Instant lastActivity,
@@ -42,11 +45,17 @@ public record SessionListing(
 
   public static SessionListing created(long seq, Session.SessionCreated e) {
     return new SessionListing(
-        e.sessionId(), e.ownerId(), e.projectId(), e.title(), e.agentType(), 0, e.at(), e.at(), true, seq, Tally.NONE);
+        e.sessionId(), e.ownerId(), e.projectId(), e.title(), e.agentType(), e.agentId(), 0, e.at(), e.at(), true, seq, Tally.NONE);
   }
 
   public Session.Summary summary() {
-    return new Session.Summary(sessionId, ownerId, projectId, title, messageCount, createdAt, lastActivity, active, currentAgent, lastSeq);
+    return new Session.Summary(sessionId, ownerId, projectId, title, messageCount, createdAt, lastActivity, active, currentAgent, agentOrStarter(), lastSeq);
+  }
+
+  /** Listings of sessions from before agents were entities name a role only: the project's starter agent of that role. */
+  private String agentOrStarter() {
+    if (agentId != null) return agentId;
+    return StarterTeam.agentId(projectId, AgentProfile.ofType(currentAgent).orElse(AgentProfile.DEFAULT));
   }
 
   /** The listing after the session's event number {@code seq}: its rules are the session history's (SessionState). */
@@ -70,11 +79,11 @@ public record SessionListing(
     } else if (event instanceof Session.TurnCompleted || event instanceof Session.TurnFailed || event instanceof Session.TurnCancelled) {
       next = turnEnded();
     } else if (event instanceof Session.AgentSwitched e) {
-      next = new SessionListing(sessionId, ownerId, projectId, title, e.toAgent(), messageCount, createdAt, lastActivity, active, lastSeq, tally);
+      next = new SessionListing(sessionId, ownerId, projectId, title, e.toAgent(), e.toAgentId(), messageCount, createdAt, lastActivity, active, lastSeq, tally);
     } else if (event instanceof Session.SessionRenamed e) {
-      next = new SessionListing(sessionId, ownerId, projectId, e.title(), currentAgent, messageCount, createdAt, lastActivity, active, lastSeq, tally);
+      next = new SessionListing(sessionId, ownerId, projectId, e.title(), currentAgent, agentId, messageCount, createdAt, lastActivity, active, lastSeq, tally);
     } else if (event instanceof Session.SessionArchived) {
-      next = new SessionListing(sessionId, ownerId, projectId, title, currentAgent, messageCount, createdAt, lastActivity, false, lastSeq, tally);
+      next = new SessionListing(sessionId, ownerId, projectId, title, currentAgent, agentId, messageCount, createdAt, lastActivity, false, lastSeq, tally);
     }
     // every event is activity, at its sequence number (approval requests and releases change nothing else a list shows)
     return next.at(seq, event.at());
@@ -116,11 +125,11 @@ public record SessionListing(
   }
 
   private SessionListing withMessages(int count, Tally newTally) {
-    return new SessionListing(sessionId, ownerId, projectId, title, currentAgent, count, createdAt, lastActivity, active, lastSeq, newTally);
+    return new SessionListing(sessionId, ownerId, projectId, title, currentAgent, agentId, count, createdAt, lastActivity, active, lastSeq, newTally);
   }
 
   private SessionListing at(long seq, Instant at) {
-    return new SessionListing(sessionId, ownerId, projectId, title, currentAgent, messageCount, createdAt, at, active, seq, tally);
+    return new SessionListing(sessionId, ownerId, projectId, title, currentAgent, agentId, messageCount, createdAt, at, active, seq, tally);
   }
 
   private static List<String> append(List<String> list, String element) {

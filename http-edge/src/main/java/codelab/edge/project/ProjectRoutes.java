@@ -3,6 +3,7 @@ package codelab.edge.project;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import codelab.edge.ApiError;
+import codelab.edge.agent.AgentRoutes;
 import codelab.edge.EdgeSettings;
 import codelab.edge.EntityId;
 import codelab.edge.ErrorHandling;
@@ -36,7 +37,7 @@ public final class ProjectRoutes extends AllDirectives {
   private static final int MAX_DESCRIPTION = 2000;
 
   /** The workflows behind the routes. */
-  public record Services(ProjectCreation creation, ProjectLists lists, ProjectDeletion deletion, SessionLists sessions) {}
+  public record Services(ProjectCreation creation, ProjectLists lists, ProjectDeletion deletion, SessionLists sessions, AgentRoutes agents) {}
 
   private final ActorSystem<?> system;
   private final Authenticator authenticator;
@@ -72,7 +73,8 @@ public final class ProjectRoutes extends AllDirectives {
                                                 get(() -> one(user, projectId)),
                                                 patch(() -> JsonResponses.withJsonObject(body -> update(user, projectId, body))),
                                                 delete(() -> remove(user, projectId)))),
-                                    path("sessions", () -> get(() -> Paging.fromQuery(paging -> sessions(user, projectId, paging)))))))));
+                                    path("sessions", () -> get(() -> Paging.fromQuery(paging -> sessions(user, projectId, paging)))),
+                                    path("agents", () -> services.agents().ofProject(user, projectId)))))));
   }
 
   private Route list(AuthenticatedUser user, Paging paging) {

@@ -64,9 +64,11 @@ final class ClientCommands {
 
   static Parsed<Done> switchAgent(String userId, JsonNode message) {
     String agentType = textOrNull(message, "agent_type");
-    if (agentType == null) return new Parsed.Invalid<>("switching agents needs 'agent_type'");
+    String agentId = textOrNull(message, "agent_id");
+    if (agentType == null && agentId == null) return new Parsed.Invalid<>("switching agents needs 'agent_id' or 'agent_type'");
     String reason = textOrNull(message, "reason");
-    return new Parsed.Valid<>(replyTo -> new Session.SwitchAgent(userId, agentType, reason, replyTo));
+    // an agent id is what the agent is; a role only names the project's starter agent
+    return new Parsed.Valid<>(replyTo -> new Session.SwitchAgent(userId, agentId == null ? agentType : null, agentId, reason, replyTo));
   }
 
   static Parsed<Done> cancel(String userId, JsonNode message) {

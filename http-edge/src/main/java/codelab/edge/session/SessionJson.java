@@ -18,10 +18,11 @@ public final class SessionJson {
 
   public record SessionBody(
       String id, String projectId, String title, int messageCount, Instant createdAt, Instant lastActivity, boolean isActive,
-      String currentAgent, long lastSeq) {
+      String currentAgent, String agentId, long lastSeq) {
     public static SessionBody of(Session.Summary s) {
       return new SessionBody(
-          s.sessionId(), s.projectId(), s.title(), s.messageCount(), s.createdAt(), s.lastActivity(), s.active(), s.currentAgent(), s.lastSeq());
+          s.sessionId(), s.projectId(), s.title(), s.messageCount(), s.createdAt(), s.lastActivity(), s.active(), s.currentAgent(),
+          s.agentId(), s.lastSeq());
     }
   }
 

@@ -98,12 +98,14 @@ public final class SessionRoutes extends AllDirectives {
   private Route create(AuthenticatedUser user, Optional<JsonNode> body) {
     String projectId = body.map(b -> JsonResponses.text(b, "project_id")).orElse(null);
     String agentType = body.map(b -> JsonResponses.text(b, "agent_type")).orElse(null);
+    String agentId = body.map(b -> JsonResponses.text(b, "agent_id")).orElse(null);
     String title = body.map(b -> JsonResponses.text(b, "title")).orElse(null);
     if (title != null && title.length() > MAX_TITLE) return complete(ApiError.badRequest("title must be at most " + MAX_TITLE + " characters"));
     if (projectId != null && !EntityId.isWellFormed(projectId)) return complete(ApiError.notFound("project"));
+    if (agentId != null && !EntityId.isWellFormed(agentId)) return complete(ApiError.notFound("agent"));
     return completeWithFuture(
         creation
-            .create(user.userId(), projectId, title, agentType)
+            .create(user.userId(), projectId, title, agentType, agentId)
             .thenApply(
                 outcome -> {
                   if (outcome instanceof SessionCreation.Created created) {
@@ -111,6 +113,9 @@ public final class SessionRoutes extends AllDirectives {
                   }
                   if (outcome instanceof SessionCreation.UnknownAgent) {
                     return ApiError.badRequest("unknown agent_type '" + agentType + "'; known: " + AgentProfile.knownTypes());
+                  }
+                  if (outcome instanceof SessionCreation.AgentUnusable unusable) {
+                    return ErrorHandling.refused(unusable.reason());
                   }
                   return ApiError.notFound("project");
                 }));

@@ -14,7 +14,7 @@ import java.util.Optional;
 final class SessionListRows {
 
   static final String COLUMNS =
-      "session_id, owner_id, project_id, title, current_agent, message_count, created_at, last_activity, active, last_seq, "
+      "session_id, owner_id, project_id, title, current_agent, agent_id, message_count, created_at, last_activity, active, last_seq, "
           + "queued, turn_id, turn_step, calls_turn_id, pending_calls";
 
   private SessionListRows() {}
@@ -36,6 +36,7 @@ final class SessionListRows {
         row.getString("project_id"),
         row.getString("title"),
         row.getString("current_agent"),
+        row.getString("agent_id"),
         row.getInt("message_count"),
         instant(row.getLong("created_at")),
         instant(row.getLong("last_activity")),
@@ -51,7 +52,7 @@ final class SessionListRows {
 
   static void insert(Connection connection, SessionListing listing) throws SQLException {
     try (PreparedStatement insert =
-        connection.prepareStatement("INSERT INTO session_list (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        connection.prepareStatement("INSERT INTO session_list (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       insert.setString(1, listing.sessionId());
       insert.setString(2, listing.ownerId());
       insert.setString(3, listing.projectId());
@@ -70,10 +71,10 @@ final class SessionListRows {
   static void update(Connection connection, SessionListing listing) throws SQLException {
     try (PreparedStatement update =
         connection.prepareStatement(
-            "UPDATE session_list SET title = ?, current_agent = ?, message_count = ?, created_at = ?, last_activity = ?, active = ?, "
+            "UPDATE session_list SET title = ?, current_agent = ?, agent_id = ?, message_count = ?, created_at = ?, last_activity = ?, active = ?, "
                 + "last_seq = ?, queued = ?, turn_id = ?, turn_step = ?, calls_turn_id = ?, pending_calls = ? WHERE session_id = ?")) {
       setChangingColumns(update, 1, listing);
-      update.setString(13, listing.sessionId());
+      update.setString(14, listing.sessionId());
       update.executeUpdate();
     }
   }
@@ -83,16 +84,17 @@ final class SessionListRows {
     SessionListing.Tally tally = listing.tally();
     statement.setString(first, listing.title());
     statement.setString(first + 1, listing.currentAgent());
-    statement.setInt(first + 2, listing.messageCount());
-    statement.setLong(first + 3, nanos(listing.createdAt()));
-    statement.setLong(first + 4, nanos(listing.lastActivity()));
-    statement.setBoolean(first + 5, listing.active());
-    statement.setLong(first + 6, listing.lastSeq());
-    statement.setInt(first + 7, tally.queued());
-    statement.setString(first + 8, tally.turnId());
-    statement.setInt(first + 9, tally.turnStep());
-    statement.setString(first + 10, tally.callsTurnId());
-    statement.setString(first + 11, String.join(" ", tally.pendingCalls()));
+    statement.setString(first + 2, listing.agentId());
+    statement.setInt(first + 3, listing.messageCount());
+    statement.setLong(first + 4, nanos(listing.createdAt()));
+    statement.setLong(first + 5, nanos(listing.lastActivity()));
+    statement.setBoolean(first + 6, listing.active());
+    statement.setLong(first + 7, listing.lastSeq());
+    statement.setInt(first + 8, tally.queued());
+    statement.setString(first + 9, tally.turnId());
+    statement.setInt(first + 10, tally.turnStep());
+    statement.setString(first + 11, tally.callsTurnId());
+    statement.setString(first + 12, String.join(" ", tally.pendingCalls()));
   }
 
   private static long nanos(Instant at) {

@@ -1,0 +1,28 @@
+package codelab.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.pekko.serialization.jackson.JacksonMigration;
+
+/**
+ * Version 2 of the types that name a session's agent since agents became entities (registered in
+ * reference.conf for each): {@link Session.SessionCreated}, {@link Session.AgentSwitched} and the
+ * {@link Session.Create}, {@link Session.SwitchAgent} commands gained the agent's id; {@link
+ * Session.TurnStarted} and {@link SessionState.Turn} the agent, version and model that answer; {@link
+ * Session.Summary} the agent's id; {@link codelab.project.Project.State} the agents added to a project.
+ *
+ * <p>What version 1 wrote has none of these and reads them as null: a session that names a role only
+ * talks to its project's starter agent of that role, and a turn without an agent answers with its
+ * role's template, as it did when it began.
+ */
+public final class AgentsAsEntities extends JacksonMigration {
+
+  @Override
+  public int currentVersion() {
+    return 2;
+  }
+
+  @Override
+  public JsonNode transform(int fromVersion, JsonNode json) {
+    return json;
+  }
+}

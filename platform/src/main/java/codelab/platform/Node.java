@@ -4,7 +4,7 @@ import codelab.account.AccountEmail;
 import codelab.account.RefreshTokenFamily;
 import codelab.account.UserAccount;
 import codelab.edge.HttpEdge;
-import codelab.platform.llm.ConfiguredModel;
+import codelab.platform.llm.ConfiguredModels;
 import codelab.platform.sessionlist.SessionList;
 import codelab.platform.wakeup.SessionWakeups;
 import codelab.project.Project;
@@ -65,7 +65,8 @@ public final class Node {
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("codelab.blocking-dispatcher"));
       Config settings = system.settings().config();
 
-      Session.init(system, ConfiguredModel.start(system), Session.Settings.fromConfig(settings), clock);
+      ConfiguredModels models = ConfiguredModels.start(system);
+      Session.init(system, models.client(), Session.Settings.fromConfig(settings), clock);
       UserAccount.init(system, clock, UserAccount.LockoutPolicy.fromConfig(settings));
       RefreshTokenFamily.init(system, clock);
       AccountEmail.init(system, clock);

@@ -2,12 +2,10 @@ package codelab.platform;
 
 import codelab.account.AccountEmail;
 import codelab.agent.Agent;
-import codelab.llm.ModelCatalog;
-import codelab.llm.ModelInfo;
 import codelab.account.RefreshTokenFamily;
 import codelab.account.UserAccount;
 import codelab.edge.HttpEdge;
-import codelab.platform.llm.ConfiguredModel;
+import codelab.platform.llm.ConfiguredModels;
 import codelab.platform.sessionlist.SessionList;
 import codelab.platform.wakeup.SessionWakeups;
 import codelab.project.Project;
@@ -68,10 +66,9 @@ public final class Node {
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("codelab.blocking-dispatcher"));
       Config settings = system.settings().config();
 
-      // the one configured model until several are (issue 10, item 4)
-      ModelCatalog models = ModelCatalog.of(new ModelInfo(settings.getString("codelab.llm.model"), "openai", 32_768));
-      Session.init(system, ConfiguredModel.start(system), Session.Settings.fromConfig(settings), clock);
-      Agent.init(system, models, clock);
+      ConfiguredModels models = ConfiguredModels.start(system);
+      Session.init(system, models.client(), Session.Settings.fromConfig(settings), clock);
+      Agent.init(system, models.catalog(), clock);
       UserAccount.init(system, clock, UserAccount.LockoutPolicy.fromConfig(settings));
       RefreshTokenFamily.init(system, clock);
       AccountEmail.init(system, clock);
@@ -79,7 +76,7 @@ public final class Node {
       Project.init(system, clock);
       SessionWakeups.init(system, database, blocking, clock);
       SessionDirectory sessionLists = SessionList.init(system, database, blocking);
-      ServerBinding binding = HttpEdge.start(system, version, Path.of(settings.getString("codelab.data-dir")), clock, blocking, sessionLists, models);
+      ServerBinding binding = HttpEdge.start(system, version, Path.of(settings.getString("codelab.data-dir")), clock, blocking, sessionLists, models.catalog());
       closeModelConnectionsOnShutdown(system);
 
       log.info(

@@ -76,6 +76,7 @@ public final class NodeProcess implements AutoCloseable {
       env.put("CODELAB_SCRIPTED_EXTRA_TOKENS", String.valueOf(settings.extraTokens()));
       // a real model configured in the caller's environment would replace the scripted one
       env.remove("CODELAB_LLM_BASE_URL");
+      env.remove("CODELAB_LLM_MODELS");
       env.remove("CODELAB_SEED_NODES");
       if (postgres != null) {
         env.put("CODELAB_DB_URL", postgres.url());

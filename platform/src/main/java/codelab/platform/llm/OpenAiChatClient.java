@@ -32,9 +32,10 @@ import org.apache.pekko.stream.javadsl.Source;
  * {@link LlmClient} for any OpenAI-compatible Chat Completions endpoint (OpenAI, Ollama, vLLM,
  * LiteLLM, the scripted model), streaming over pekko-http. Each materialisation of the returned
  * source sends one request; cancelling it closes the connection, so a cancelled turn stops the model.
- * A whole answer leaves its connection in the pool for the next one.
+ * A whole answer leaves its connection in the pool for the next one. One client serves every model of
+ * its endpoint: the model is chosen per request.
  */
-public final class OpenAiChatClient implements LlmClient {
+public final class OpenAiChatClient implements LlmClient, ModelProvider {
 
   // one SSE line holds one chunk; a chunk far beyond this is not a chat answer
   private static final int MAX_LINE_BYTES = 1024 * 1024;
@@ -64,11 +65,17 @@ public final class OpenAiChatClient implements LlmClient {
             .withIdleTimeout(max(quietest, javaDuration(connection.getIdleTimeout()))));
   }
 
+  /** Asks the settings' model. */
   @Override
   public Source<LlmEvent, NotUsed> stream(LlmRequest request) {
+    return stream(request, settings.model());
+  }
+
+  @Override
+  public Source<LlmEvent, NotUsed> stream(LlmRequest request, String providerModel) {
     byte[] body;
     try {
-      body = requests.body(request, settings.model());
+      body = requests.body(request, providerModel);
     } catch (LlmException e) {
       return Source.failed(e);
     }

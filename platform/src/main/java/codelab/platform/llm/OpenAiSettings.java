@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param baseUrl the API root including {@code /v1}, as OpenAI SDKs expect (e.g. {@code https://api.openai.com/v1})
  * @param apiKey sent as {@code Authorization: Bearer}; null or blank for endpoints without auth (Ollama, the scripted model)
- * @param model the model name sent with every request
+ * @param model the model id asked for when the caller does not choose one per request
  * @param connectTimeout how long the TCP (and TLS) connect may take
  * @param firstTokenTimeout how long from sending the request until the first streamed event
  * @param idleTimeout the longest gap allowed between two streamed events once the answer has started

@@ -8,9 +8,10 @@ import org.apache.pekko.serialization.jackson.JacksonMigration;
  * reference.conf for each): {@link Session.SessionCreated}, {@link Session.AgentSwitched} and the
  * {@link Session.Create}, {@link Session.SwitchAgent} commands gained the agent's id; {@link
  * Session.TurnStarted} and {@link SessionState.Turn} the agent, version and model that answer; {@link
- * Session.Summary} the agent's id; {@link codelab.project.Project.State} the agents added to a project.
+ * Session.Summary} the agent's id; {@link codelab.project.Project.State} the agents added to a project;
+ * {@link Session.AssistantReplied} how many messages its model call was sent and how many were left out.
  *
- * <p>What version 1 wrote has none of these and reads them as null: a session that names a role only
+ * <p>What version 1 wrote has none of these and reads them as null (counts as 0): a session that names a role only
  * talks to its project's starter agent of that role, and a turn without an agent answers with its
  * role's template, as it did when it began.
  */

@@ -19,11 +19,16 @@ final class ModelStep {
   private final UniqueKillSwitch killSwitch;
   Session.Usage usage;
   List<LlmToolCall> toolCalls = List.of();
+  /** What the call was sent: how many messages, and how many older ones were left out to fit the model's window. */
+  final int contextMessages;
+  final int omittedMessages;
 
-  ModelStep(String turnId, int firstIndex, UniqueKillSwitch killSwitch) {
+  ModelStep(String turnId, int firstIndex, UniqueKillSwitch killSwitch, int contextMessages, int omittedMessages) {
     this.turnId = turnId;
     this.firstIndex = firstIndex;
     this.killSwitch = killSwitch;
+    this.contextMessages = contextMessages;
+    this.omittedMessages = omittedMessages;
   }
 
   SessionUpdate.AssistantDelta append(String token) {

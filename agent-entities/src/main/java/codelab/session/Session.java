@@ -9,6 +9,7 @@ import codelab.agent.StarterTeam;
 import codelab.Refusal;
 import codelab.llm.LlmClient;
 import codelab.llm.LlmEvent;
+import codelab.llm.ModelCatalog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -290,7 +291,13 @@ public final class Session
 
   public record ToolResultRecorded(String callId, String resultJson, String error, String operationId, Instant at) implements Event {}
 
-  public record AssistantReplied(String turnId, String content, Usage usage, Instant at) implements Event {}
+  /**
+   * The turn's answer. {@code contextMessages}: how many messages its model call was sent (system
+   * prompt included); {@code omittedMessages}: how many older ones were left out to fit the model's
+   * context window. Both 0 in journals from before the context budget.
+   */
+  public record AssistantReplied(String turnId, String content, Usage usage, int contextMessages, int omittedMessages, Instant at)
+      implements Event {}
 
   // how a turn ends
   public record TurnCompleted(String turnId, Instant at) implements Event {}
@@ -310,7 +317,7 @@ public final class Session
    * sharding's own idle strategy counts only messages through the shard, not a model's stream, and
    * would stop a turn in the middle.
    */
-  public static void init(ActorSystem<?> system, LlmClient llm, Settings settings, Clock clock) {
+  public static void init(ActorSystem<?> system, LlmClient llm, ModelCatalog models, Settings settings, Clock clock) {
     ClusterSharding.get(system)
         .init(
             Entity.of(
@@ -318,7 +325,7 @@ public final class Session
                     entity -> Behaviors.setup(context -> {
                       context.setReceiveTimeout(settings.idleTimeout(), Idle.INSTANCE);
                       return Behaviors.withTimers(timers ->
-                          new Session(context, timers, entity.getEntityId(), llm, Agents.sharded(system), settings, clock, entity.getShard()));
+                          new Session(context, timers, entity.getEntityId(), llm, models, Agents.sharded(system), settings, clock, entity.getShard()));
                     }))
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
@@ -327,9 +334,9 @@ public final class Session
     return ClusterSharding.get(system).entityRefFor(ENTITY_KEY, sessionId);
   }
 
-  public static Behavior<Command> create(String sessionId, LlmClient llm, Agents agents, Settings settings, Clock clock) {
+  public static Behavior<Command> create(String sessionId, LlmClient llm, ModelCatalog models, Agents agents, Settings settings, Clock clock) {
     return Behaviors.setup(
-        context -> Behaviors.withTimers(timers -> new Session(context, timers, sessionId, llm, agents, settings, clock, null)));
+        context -> Behaviors.withTimers(timers -> new Session(context, timers, sessionId, llm, models, agents, settings, clock, null)));
   }
 
   private final ActorContext<Command> context;
@@ -344,8 +351,8 @@ public final class Session
   private final ActorRef<ClusterSharding.ShardCommand> shard;
 
   private Session(
-      ActorContext<Command> context, TimerScheduler<Command> timers, String sessionId, LlmClient llm, Agents agents, Settings settings,
-      Clock clock, ActorRef<ClusterSharding.ShardCommand> shard) {
+      ActorContext<Command> context, TimerScheduler<Command> timers, String sessionId, LlmClient llm, ModelCatalog models, Agents agents,
+      Settings settings, Clock clock, ActorRef<ClusterSharding.ShardCommand> shard) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), sessionId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
@@ -355,7 +362,7 @@ public final class Session
     this.clock = clock;
     // the entity runs its turns itself: only the wake-up table checks on a running turn
     this.timers = new DeadlineTimers(timers, new Deadlines(settings.toolTimeout(), Duration.ZERO), clock);
-    this.turns = new TurnRunner(context, llm, agents, settings, clock);
+    this.turns = new TurnRunner(context, llm, models, agents, settings, clock);
     this.agents = agents;
     this.subscriptions = new Subscriptions(context, PersistenceId.of(ENTITY_KEY.name(), sessionId), settings.readJournalPluginId());
     this.shard = shard;

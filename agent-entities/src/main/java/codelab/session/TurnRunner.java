@@ -11,6 +11,7 @@ import codelab.llm.LlmEvent;
 import codelab.llm.LlmException;
 import codelab.llm.LlmRequest;
 import codelab.llm.LlmToolCall;
+import codelab.llm.ModelCatalog;
 import codelab.Refusal;
 import codelab.session.Session.Event;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,6 +45,7 @@ final class TurnRunner {
   private final ActorContext<Session.Command> context;
   private final LlmClient llm;
   private final Agents agents;
+  private final ModelCatalog models;
   private final Session.Settings settings;
   private final Clock clock;
   /** The model call of the running turn, while its stream runs on this node. */
@@ -56,9 +58,10 @@ final class TurnRunner {
   /** Which agent version answers turn {@code turnId}. */
   private record TurnAgent(String turnId, AgentConfiguration configuration) {}
 
-  TurnRunner(ActorContext<Session.Command> context, LlmClient llm, Agents agents, Session.Settings settings, Clock clock) {
+  TurnRunner(ActorContext<Session.Command> context, LlmClient llm, ModelCatalog models, Agents agents, Session.Settings settings, Clock clock) {
     this.context = context;
     this.llm = llm;
+    this.models = models;
     this.agents = agents;
     this.settings = settings;
     this.clock = clock;
@@ -142,8 +145,10 @@ final class TurnRunner {
 
   private void start(SessionState state, AgentConfiguration configuration) {
     SessionState.Turn turn = state.turn();
-    LlmRequest request = new LlmRequest(
-        ModelContext.of(configuration.systemPrompt(), state.messages()), configuration.toolDefinitions(), turn.model());
+    // the prompt fits the model's window: the oldest turns go first (ContextBudget)
+    ContextBudget.Fitted prompt = ContextBudget.forModel(models.resolve(turn.model()))
+        .fit(ModelContext.of(configuration.systemPrompt(), state.messages()), configuration.toolDefinitions());
+    LlmRequest request = new LlmRequest(prompt.messages(), configuration.toolDefinitions(), turn.model());
     String turnId = turn.turnId();
     UniqueKillSwitch killSwitch =
         llm.stream(request)
@@ -158,7 +163,7 @@ final class TurnRunner {
                     failure -> new Session.ModelStreamFailed(turnId, describe(failure))),
                 Keep.left())
             .run(context.getSystem());
-    step = new ModelStep(turnId, turn.deltaCount(), killSwitch);
+    step = new ModelStep(turnId, turn.deltaCount(), killSwitch, prompt.messages().size(), prompt.omittedMessages());
   }
 
   void cancel() {
@@ -194,7 +199,8 @@ final class TurnRunner {
     SessionState.Turn turn = state.turn();
     List<Event> events = new ArrayList<>();
     if (finished.toolCalls.isEmpty()) {
-      events.add(new Session.AssistantReplied(turn.turnId(), turn.text() + finished.text(), finished.usage, now()));
+      events.add(new Session.AssistantReplied(
+          turn.turnId(), turn.text() + finished.text(), finished.usage, finished.contextMessages, finished.omittedMessages, now()));
       return ended(events, new Session.TurnCompleted(turn.turnId(), now()));
     }
     AgentConfiguration policy = agent.configuration();

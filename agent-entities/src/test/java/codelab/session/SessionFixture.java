@@ -42,7 +42,7 @@ final class SessionFixture {
     this.model = model;
     this.session =
         EventSourcedBehaviorTestKit.create(
-            testKit.system(), Session.create(UUID.randomUUID().toString(), model, TestAgents.INSTANCE, settings, Clock.systemUTC()));
+            testKit.system(), Session.create(UUID.randomUUID().toString(), model, TestAgents.MODELS, TestAgents.INSTANCE, settings, Clock.systemUTC()));
     var created =
         session.<StatusReply<Session.Summary>>runCommand(
             replyTo -> new Session.Create(OWNER, PROJECT, "My session", agentType, null, replyTo));

@@ -50,7 +50,7 @@ class SessionListingTest {
     e.add(new Session.ApprovalResolved("c3", ApprovalDecision.APPROVE, "{}", null, "op-5", at(e)));
     e.add(new Session.ToolCallReleased("t1", "c3", "run", "{}", at(e)));
     e.add(new Session.ToolResultRecorded("c3", null, "exit 1", null, at(e)));
-    e.add(new Session.AssistantReplied("t1", "done", new Session.Usage(1, 2), at(e)));
+    e.add(new Session.AssistantReplied("t1", "done", new Session.Usage(1, 2), 2, 0, at(e)));
     e.add(new Session.TurnCompleted("t1", at(e)));
     // the queued message's turn: a call still waiting when it is cancelled, then an expiry after the end
     e.add(new Session.TurnStarted("t2", 1, null, null, null, at(e)));
@@ -66,7 +66,7 @@ class SessionListingTest {
     e.add(new Session.TurnStarted("t3", 2, null, null, null, at(e)));
     e.add(new Session.ToolCallRequested("t3", 1, call("c6", "read_file"), false, "", 0, at(e)));
     e.add(new Session.ToolResultRecorded("c6", "{}", null, null, at(e)));
-    e.add(new Session.AssistantReplied("t3", "again", null, at(e)));
+    e.add(new Session.AssistantReplied("t3", "again", null, 0, 0, at(e)));
     e.add(new Session.TurnCompleted("t3", at(e)));
     e.add(new Session.AgentSwitched("orchestrator", "coder", null, "asked", at(e)));
     e.add(new Session.SessionRenamed("the parser bug", at(e)));

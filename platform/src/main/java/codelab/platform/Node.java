@@ -67,7 +67,7 @@ public final class Node {
       Config settings = system.settings().config();
 
       ConfiguredModels models = ConfiguredModels.start(system);
-      Session.init(system, models.client(), Session.Settings.fromConfig(settings), clock);
+      Session.init(system, models.client(), models.catalog(), Session.Settings.fromConfig(settings), clock);
       Agent.init(system, models.catalog(), clock);
       UserAccount.init(system, clock, UserAccount.LockoutPolicy.fromConfig(settings));
       RefreshTokenFamily.init(system, clock);

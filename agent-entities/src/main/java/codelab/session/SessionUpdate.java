@@ -24,6 +24,7 @@ import org.apache.pekko.actor.typed.ActorRef;
   @JsonSubTypes.Type(value = SessionUpdate.ApprovalRequired.class, name = "approval_required"),
   @JsonSubTypes.Type(value = SessionUpdate.ApprovalResolved.class, name = "approval_resolved"),
   @JsonSubTypes.Type(value = SessionUpdate.ToolResultRecorded.class, name = "tool_result_recorded"),
+  @JsonSubTypes.Type(value = SessionUpdate.TurnStarted.class, name = "turn_started"),
   @JsonSubTypes.Type(value = SessionUpdate.TurnCompleted.class, name = "turn_completed"),
   @JsonSubTypes.Type(value = SessionUpdate.TurnFailed.class, name = "turn_failed"),
   @JsonSubTypes.Type(value = SessionUpdate.TurnCancelled.class, name = "turn_cancelled")
@@ -59,6 +60,9 @@ public sealed interface SessionUpdate extends JsonSerializable {
 
   record AgentSwitched(long seq, String fromAgent, String toAgent, String reason) implements SessionUpdate {}
 
+  /** Which agent, version and model answer the turn (null in turns from before agents were entities). */
+  record TurnStarted(long seq, String turnId, int attempt, String agentId, Integer agentVersion, String model) implements SessionUpdate {}
+
   /**
    * A call for the IDE: to run ({@code requiresApproval} false) or announced while it waits for a
    * human. {@code resent}: sent again to a client that came back while the call still waits; it
@@ -89,6 +93,8 @@ public sealed interface SessionUpdate extends JsonSerializable {
       return Optional.of(new MessageAccepted(seq, e.operationId(), e.content()));
     } else if (event instanceof Session.AssistantReplied e) {
       return Optional.of(new AssistantMessage(seq, e.turnId(), e.content(), e.usage()));
+    } else if (event instanceof Session.TurnStarted e) {
+      return Optional.of(new TurnStarted(seq, e.turnId(), e.attempt(), e.agentId(), e.agentVersion(), e.model()));
     } else if (event instanceof Session.TurnCompleted e) {
       return Optional.of(new TurnCompleted(seq, e.turnId()));
     } else if (event instanceof Session.TurnFailed e) {
@@ -116,6 +122,7 @@ public sealed interface SessionUpdate extends JsonSerializable {
     if (update instanceof MessageAccepted u) return u.seq();
     if (update instanceof AssistantMessage u) return u.seq();
     if (update instanceof AgentSwitched u) return u.seq();
+    if (update instanceof TurnStarted u) return u.seq();
     if (update instanceof TurnCompleted u) return u.seq();
     if (update instanceof TurnFailed u) return u.seq();
     if (update instanceof TurnCancelled u) return u.seq();

@@ -133,6 +133,7 @@ class CrashRecoveryTest {
         socket.next("session_info");
         socket.send(Map.of("type", "user_message", "content", "tell me a long story"));
         socket.next("message_accepted");
+        socket.next("turn_started");
         interruptedTurn = socket.next("assistant_delta").get("turn_id").asText();
       }
       NodeProcess.sleep(Duration.ofSeconds(1));

@@ -70,6 +70,7 @@ class FastReaderTest {
       first.next("session_info");
       first.send(Map.of("type", "user_message", "content", "a long answer at full speed"));
       long acceptedSeq = first.next("message_accepted").get("seq").asLong();
+      first.next("turn_started");
       for (int i = 0; i < 5; i++) first.next("assistant_delta");
       // come back five times while the turn streams, each time from the user's message
       for (int attempt = 0; attempt < 5; attempt++) {

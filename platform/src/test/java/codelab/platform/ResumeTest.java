@@ -51,6 +51,7 @@ class ResumeTest {
       first.next("session_info");
       first.send(Map.of("type", "user_message", "content", "a long answer please", "operation_id", "long"));
       long acceptedSeq = first.next("message_accepted").get("seq").asLong();
+      first.next("turn_started");
       for (int i = 0; i < 20; i++) first.next("assistant_delta");
 
       try (SocketClient late = SocketClient.connect(node.httpPort(), sessionId, api.accessToken, "after_seq=1")) {

@@ -90,6 +90,7 @@ class SessionStreamTest {
       first.next("session_info");
       acceptedSeq = api.post(messages(sessionId), Map.of("content", "a long answer please")).body().get("seq").asLong();
       assertEquals(String.valueOf(acceptedSeq), first.next("message_accepted").id());
+      first.next("turn_started");
       for (int i = 0; i < 20; i++) first.next("assistant_delta");
     }
 

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
   @JsonSubTypes.Type(value = ServerMessage.ApprovalRequired.class, name = "approval_required"),
   @JsonSubTypes.Type(value = ServerMessage.ApprovalResolved.class, name = "approval_resolved"),
   @JsonSubTypes.Type(value = ServerMessage.ToolResultRecorded.class, name = "tool_result_recorded"),
+  @JsonSubTypes.Type(value = ServerMessage.TurnStarted.class, name = "turn_started"),
   @JsonSubTypes.Type(value = ServerMessage.TurnCompleted.class, name = "turn_completed"),
   @JsonSubTypes.Type(value = ServerMessage.TurnFailed.class, name = "turn_failed"),
   @JsonSubTypes.Type(value = ServerMessage.TurnCancelled.class, name = "turn_cancelled"),
@@ -68,6 +69,9 @@ sealed interface ServerMessage {
   record ApprovalResolved(long seq, String callId, String decision, JsonNode arguments, String feedback) implements Persisted {}
 
   record ToolResultRecorded(long seq, String callId) implements Persisted {}
+
+  /** An addition to PROTOCOL.md (v1.1 "Agents": every turn records which agent, version and model answer it). */
+  record TurnStarted(long seq, String turnId, int attempt, String agentId, Integer agentVersion, String model) implements Persisted {}
 
   record TurnCompleted(long seq, String turnId) implements Persisted {}
 

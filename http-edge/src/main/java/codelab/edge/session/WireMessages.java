@@ -51,6 +51,8 @@ final class WireMessages {
       return new ServerMessage.ToolResultRecorded(u.seq(), u.callId());
     } else if (update instanceof SessionUpdate.TurnCancelled u) {
       return new ServerMessage.TurnCancelled(u.seq(), u.turnId());
+    } else if (update instanceof SessionUpdate.TurnStarted u) {
+      return new ServerMessage.TurnStarted(u.seq(), u.turnId(), u.attempt(), u.agentId(), u.agentVersion(), u.model());
     } else if (update instanceof SessionUpdate.TurnCompleted u) {
       return new ServerMessage.TurnCompleted(u.seq(), u.turnId());
     } else if (update instanceof SessionUpdate.TurnFailed u) {

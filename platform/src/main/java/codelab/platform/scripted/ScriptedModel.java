@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * Decides, deterministically, what the scripted model answers to a conversation (the Chat
  * Completions {@code messages} array). Only the end of the conversation matters: trailing tool
  * results are summarised; otherwise the last message is quoted back word by word, or, when it is a
- * user message naming tools, those tool calls are requested.
+ * user message naming tools, those tool calls are requested. A user message containing
+ * {@value #SHOW_CONTEXT} is answered with what the call was given: its system messages (the agent's
+ * prompt, recalled memories, a note on left-out history) and how many messages it had.
  */
 final class ScriptedModel {
 
@@ -24,6 +26,7 @@ final class ScriptedModel {
   private static final Pattern WORD = Pattern.compile("\\S+");
   private static final String FILLER = " lorem";
   private static final int RESULT_EXCERPT = 160;
+  static final String SHOW_CONTEXT = "show context";
 
   private final ObjectMapper json;
   private final int extraTokens;
@@ -51,11 +54,20 @@ final class ScriptedModel {
       if (!role(conversation.get(i)).equals("system")) last = conversation.get(i);
     }
     String said = last == null ? "" : content(last);
+    if (last != null && role(last).equals("user") && said.toLowerCase(java.util.Locale.ROOT).contains(SHOW_CONTEXT)) {
+      return text(context(conversation), promptTokens);
+    }
     if (last != null && role(last).equals("user")) {
       List<ToolKeywords.Request> requests = ToolKeywords.find(said);
       if (!requests.isEmpty()) return toolCalls(requests, digest(messages.toString()), promptTokens);
     }
     return text("You said: " + said, promptTokens);
+  }
+
+  /** "N messages; system: …": what a call was sent, for a person or a test to see what the model was told. */
+  private String context(List<JsonNode> conversation) {
+    List<String> system = conversation.stream().filter(m -> role(m).equals("system")).map(ScriptedModel::content).toList();
+    return conversation.size() + " messages; system: " + String.join(" || ", system);
   }
 
   /** A stable id for a completion of this conversation; differs as soon as the conversation does. */

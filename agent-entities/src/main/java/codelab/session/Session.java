@@ -261,7 +261,7 @@ public final class Session
 
   /**
    * Which agent answers the turn: its id, the version it had when the turn started, and the model
-   * that version names (null: the node's default). All three are null in turns of journals written
+   * that answers (the version's, or the node's default when it names none). All three are null in turns of journals written
    * before agents were entities; such a turn answers with its role's template.
    */
   public record TurnStarted(String turnId, int attempt, String agentId, Integer agentVersion, String model, Instant at) implements Event {}

@@ -93,7 +93,8 @@ public sealed interface SessionUpdate extends JsonSerializable {
       return Optional.of(new MessageAccepted(seq, e.operationId(), e.content()));
     } else if (event instanceof Session.AssistantReplied e) {
       return Optional.of(new AssistantMessage(seq, e.turnId(), e.content(), e.usage()));
-    } else if (event instanceof Session.TurnStarted e) {
+    } else if (event instanceof Session.TurnStarted e && e.agentId() != null) {
+      // a turn from before agents were entities has no agent to tell of: its replay stays as v1 clients saw it
       return Optional.of(new TurnStarted(seq, e.turnId(), e.attempt(), e.agentId(), e.agentVersion(), e.model()));
     } else if (event instanceof Session.TurnCompleted e) {
       return Optional.of(new TurnCompleted(seq, e.turnId()));

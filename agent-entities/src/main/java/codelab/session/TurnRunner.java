@@ -127,7 +127,9 @@ final class TurnRunner {
       }
       Agent.ForTurn found = answered.agent();
       agent = new TurnAgent(turnId, found.configuration());
-      return List.of(new Session.TurnStarted(turnId, 1, found.agentId(), found.version(), found.configuration().model(), now()));
+      // the model that answers, by name: a version that names none follows the node's default, which may change later
+      String model = models.resolve(found.configuration().model()).name();
+      return List.of(new Session.TurnStarted(turnId, 1, found.agentId(), found.version(), model, now()));
     }
     if (!state.hasRunningTurn() || !state.turn().turnId().equals(answered.turnId())) return List.of();
     if (answered.agent() == null) return ended(new ArrayList<>(), new Session.TurnFailed(answered.turnId(), answered.problem(), now()));

@@ -60,13 +60,25 @@ class FixtureJournalTest {
         assertContains("project_sessions", expected.get("project_sessions"), api.get("/api/v1/projects/" + projectId + "/sessions").body());
         assertContains("replay", expected.get("replay"), FixtureConversation.replay(node, api, sessionId));
 
-        // and the session goes on: a new turn continues the recovered conversation
+        // and the session goes on: a new turn continues the recovered conversation, answered by its
+        // project's starter agent of the session's role (the project gets its team on first use)
+        JsonNode session = api.get("/api/v1/sessions/" + sessionId).body();
         try (SocketClient socket = SocketClient.connect(node.httpPort(), sessionId, api.accessToken, null)) {
           long lastSeq = socket.next("session_info").get("last_seq").asLong();
           socket.send(Map.of("type", "user_message", "content", "after the upgrade"));
           assertEquals(lastSeq + 1, socket.next("message_accepted").get("seq").asLong());
+          JsonNode started = socket.next("turn_started");
+          assertEquals(session.get("agent_id").asText(), started.get("agent_id").asText());
+          assertEquals(1, started.get("agent_version").asInt(), "the team's first version: v1's prompt for that role");
           socket.untilType("turn_completed");
         }
+        JsonNode team = api.get("/api/v1/projects/" + projectId + "/agents").body();
+        assertEquals(5, team.get("total").asInt(), team::toString);
+        JsonNode agentOfRole = null;
+        for (JsonNode agent : team.get("agents")) {
+          if (agent.get("role").asText().equals(session.get("current_agent").asText())) agentOfRole = agent;
+        }
+        assertEquals(session.get("agent_id").asText(), agentOfRole.get("id").asText(), "a v1 session talks to its project's agent of its role");
       } finally {
         TestNode.stop(node);
       }

@@ -86,6 +86,11 @@ final class SessionFixture {
     return seen;
   }
 
+  /** The update {@link #until} stopped at. */
+  static SessionUpdate last(List<SessionUpdate> updates) {
+    return updates.get(updates.size() - 1);
+  }
+
   static List<SessionUpdate> untilTurnCompleted(TestProbe<SessionUpdate> probe) {
     return until(probe, SessionUpdate.TurnCompleted.class);
   }

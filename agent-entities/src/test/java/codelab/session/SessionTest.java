@@ -52,6 +52,10 @@ class SessionTest {
     assertFalse(accepted.duplicate());
 
     assertEquals(new SessionUpdate.MessageAccepted(2, "op-1", "hi"), client.receiveMessage());
+    SessionUpdate.TurnStarted started = client.expectMessageClass(SessionUpdate.TurnStarted.class);
+    assertEquals(3, started.seq());
+    assertEquals(1, started.agentVersion(), "the starter coder's first version answers");
+    assertEquals("scripted", started.model());
     SessionUpdate.AssistantDelta first = client.expectMessageClass(SessionUpdate.AssistantDelta.class);
     SessionUpdate.AssistantDelta second = client.expectMessageClass(SessionUpdate.AssistantDelta.class);
     assertEquals(List.of(0, 1), List.of(first.index(), second.index()));
@@ -98,6 +102,7 @@ class SessionTest {
 
     post("one", "op-1");
     client.expectMessageClass(SessionUpdate.MessageAccepted.class);
+    client.expectMessageClass(SessionUpdate.TurnStarted.class);
     client.expectMessageClass(SessionUpdate.AssistantDelta.class);
     var queued = post("two", "op-2");
     assertEquals(4, queued.seq());
@@ -107,6 +112,7 @@ class SessionTest {
     release.complete(java.util.Optional.empty());
     assertEquals("first", client.expectMessageClass(SessionUpdate.AssistantMessage.class).content());
     client.expectMessageClass(SessionUpdate.TurnCompleted.class);
+    client.expectMessageClass(SessionUpdate.TurnStarted.class);
     assertEquals("second", client.expectMessageClass(SessionUpdate.AssistantDelta.class).token());
     assertEquals("second", client.expectMessageClass(SessionUpdate.AssistantMessage.class).content());
     client.expectMessageClass(SessionUpdate.TurnCompleted.class);
@@ -124,24 +130,26 @@ class SessionTest {
     TestProbe<SessionUpdate> client = subscribe(0);
     post("hi", null);
     client.expectMessageClass(SessionUpdate.MessageAccepted.class);
+    client.expectMessageClass(SessionUpdate.TurnStarted.class);
     SessionUpdate.TurnFailed failed = client.expectMessageClass(SessionUpdate.TurnFailed.class);
     assertEquals("model provider answered HTTP 500: boom", failed.error());
     assertNull(session.getState().turn());
     // the session is usable again
     post("again", null);
     client.expectMessageClass(SessionUpdate.MessageAccepted.class);
+    client.expectMessageClass(SessionUpdate.TurnStarted.class);
     client.expectMessageClass(SessionUpdate.AssistantDelta.class);
   }
 
   @Test
   void aTurnInterruptedByAStopIsRunAgainAfterRecovery() {
     model.thenAnswer(Source.<LlmEvent>maybe().mapMaterializedValue(p -> NotUsed.getInstance()));
+    TestProbe<SessionUpdate> before = subscribe(0);
     post("hi", "op-1");
-    assertTrue(session.getState().turn() != null);
-    String interrupted = session.getState().turn().turnId();
+    String interrupted = ((SessionUpdate.TurnStarted) SessionFixture.last(SessionFixture.until(before, SessionUpdate.TurnStarted.class))).turnId();
 
     session.restart();
-    TestProbe<SessionUpdate> client = subscribe(2);
+    TestProbe<SessionUpdate> client = subscribe(3);
     List<SessionUpdate> seen = untilTurnCompleted(client);
     SessionUpdate.TurnFailed failed = (SessionUpdate.TurnFailed) seen.get(0);
     assertEquals(interrupted, failed.turnId());
@@ -161,7 +169,7 @@ class SessionTest {
     TestProbe<SessionUpdate> late = subscribe(0);
     List<Long> seqs = new ArrayList<>();
     for (SessionUpdate update : late.expectMessageClass(SessionUpdate.Batch.class).updates()) seqs.add(SessionUpdate.seqOf(update));
-    assertEquals(List.of(2L, 4L, 5L), seqs);
+    assertEquals(List.of(2L, 3L, 4L, 5L), seqs, "message_accepted, turn_started, assistant_message, turn_completed");
 
     TestProbe<SessionUpdate> upToDate = subscribe(4);
     assertEquals(5, SessionUpdate.seqOf(upToDate.expectMessageClass(SessionUpdate.Batch.class).updates().get(0)));
@@ -197,6 +205,7 @@ class SessionTest {
     assertEquals(SessionError.UNKNOWN_AGENT.message(), unknown.reply().getError().getMessage());
     post("why?", null);
     client.expectMessageClass(SessionUpdate.MessageAccepted.class);
+    client.expectMessageClass(SessionUpdate.TurnStarted.class);
     client.expectMessageClass(SessionUpdate.AssistantDelta.class);
     assertTrue(model.requests.get(0).messages().get(0).content().contains("debugging"));
   }

@@ -1,5 +1,6 @@
 package codelab.session;
 
+import static codelab.session.SessionFixture.last;
 import static codelab.session.SessionFixture.until;
 import static codelab.session.SessionFixture.untilTurnCompleted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,7 +38,7 @@ class SessionToolsTest {
     TestProbe<SessionUpdate> client = s.subscribe(0);
     s.post("read a.txt", null);
 
-    SessionUpdate.ToolCallRequested call = (SessionUpdate.ToolCallRequested) until(client, SessionUpdate.ToolCallRequested.class).get(1);
+    SessionUpdate.ToolCallRequested call = (SessionUpdate.ToolCallRequested) last(until(client, SessionUpdate.ToolCallRequested.class));
     assertEquals("read_file", call.toolName());
     assertFalse(call.requiresApproval());
     assertEquals(1, model.requests.size());
@@ -90,7 +91,7 @@ class SessionToolsTest {
     SessionFixture s = fixture(model);
     TestProbe<SessionUpdate> client = s.subscribe(0);
     s.post("write it", null);
-    String callId = ((SessionUpdate.ApprovalRequired) until(client, SessionUpdate.ApprovalRequired.class).get(2)).callId();
+    String callId = ((SessionUpdate.ApprovalRequired) last(until(client, SessionUpdate.ApprovalRequired.class))).callId();
 
     assertEquals(SessionError.ARGUMENTS_REQUIRED.message(), s.decide(callId, "edit", "[1]", null).getError().getMessage());
     s.decide(callId, "edit", "{\"path\":\"b.txt\",\"content\":\"bye\"}", null);
@@ -104,7 +105,7 @@ class SessionToolsTest {
     SessionFixture s = fixture(model);
     TestProbe<SessionUpdate> client = s.subscribe(0);
     s.post("write it", null);
-    String callId = ((SessionUpdate.ApprovalRequired) until(client, SessionUpdate.ApprovalRequired.class).get(2)).callId();
+    String callId = ((SessionUpdate.ApprovalRequired) last(until(client, SessionUpdate.ApprovalRequired.class))).callId();
 
     s.decide(callId, "reject", null, "not that file");
     List<SessionUpdate> rest = untilTurnCompleted(client);
@@ -145,7 +146,7 @@ class SessionToolsTest {
     SessionFixture s = new SessionFixture(model, settings(25, Duration.ofMinutes(2), Duration.ofMillis(300)), "coder");
     TestProbe<SessionUpdate> client = s.subscribe(0);
     s.post("write it", null);
-    String callId = ((SessionUpdate.ApprovalRequired) until(client, SessionUpdate.ApprovalRequired.class).get(2)).callId();
+    String callId = ((SessionUpdate.ApprovalRequired) last(until(client, SessionUpdate.ApprovalRequired.class))).callId();
 
     List<SessionUpdate> rest = untilTurnCompleted(client);
     assertEquals("expired", ((SessionUpdate.ApprovalResolved) rest.get(0)).decision());
@@ -159,7 +160,7 @@ class SessionToolsTest {
     SessionFixture s = fixture(model);
     TestProbe<SessionUpdate> client = s.subscribe(0);
     s.post("write it", null);
-    String callId = ((SessionUpdate.ApprovalRequired) until(client, SessionUpdate.ApprovalRequired.class).get(2)).callId();
+    String callId = ((SessionUpdate.ApprovalRequired) last(until(client, SessionUpdate.ApprovalRequired.class))).callId();
     s.post("something else", "queued");
     client.expectMessageClass(SessionUpdate.MessageAccepted.class);
 
@@ -169,7 +170,7 @@ class SessionToolsTest {
     assertEquals("reject", resolved.decision());
     client.expectMessageClass(SessionUpdate.TurnCancelled.class);
     assertEquals(SessionError.ALREADY_DECIDED.message(), s.decide(callId, "approve", null, null).getError().getMessage());
-    assertEquals("next", ((SessionUpdate.AssistantMessage) until(client, SessionUpdate.AssistantMessage.class).get(1)).content());
+    assertEquals("next", ((SessionUpdate.AssistantMessage) last(until(client, SessionUpdate.AssistantMessage.class))).content());
   }
 
   @Test
@@ -179,10 +180,10 @@ class SessionToolsTest {
     TestProbe<SessionUpdate> client = s.subscribe(0);
     s.post("loop", null);
     for (int i = 0; i < 2; i++) {
-      SessionUpdate.ToolCallRequested call = (SessionUpdate.ToolCallRequested) until(client, SessionUpdate.ToolCallRequested.class).get(i == 0 ? 1 : 1);
+      SessionUpdate.ToolCallRequested call = (SessionUpdate.ToolCallRequested) last(until(client, SessionUpdate.ToolCallRequested.class));
       s.toolResult(call.callId(), "{}", null);
     }
-    SessionUpdate.TurnFailed failed = (SessionUpdate.TurnFailed) until(client, SessionUpdate.TurnFailed.class).get(1);
+    SessionUpdate.TurnFailed failed = (SessionUpdate.TurnFailed) last(until(client, SessionUpdate.TurnFailed.class));
     assertTrue(failed.error().contains("limit of 2"), failed.error());
     assertEquals(2, model.requests.size());
     assertNull(s.session.getState().turn());

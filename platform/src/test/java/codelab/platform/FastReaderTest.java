@@ -69,12 +69,12 @@ class FastReaderTest {
     try (SocketClient first = SocketClient.connect(running.node().httpPort(), sessionId, api.accessToken, null)) {
       first.next("session_info");
       first.send(Map.of("type", "user_message", "content", "a long answer at full speed"));
-      long acceptedSeq = first.next("message_accepted").get("seq").asLong();
-      first.next("turn_started");
+      first.next("message_accepted");
+      long startedSeq = first.next("turn_started").get("seq").asLong();
       for (int i = 0; i < 5; i++) first.next("assistant_delta");
-      // come back five times while the turn streams, each time from the user's message
+      // come back five times while the turn streams, each time from the turn's start
       for (int attempt = 0; attempt < 5; attempt++) {
-        try (SocketClient again = SocketClient.connect(running.node().httpPort(), sessionId, api.accessToken, "after_seq=" + acceptedSeq)) {
+        try (SocketClient again = SocketClient.connect(running.node().httpPort(), sessionId, api.accessToken, "after_seq=" + startedSeq)) {
           again.next("session_info");
           JsonNode next = again.next();
           assertTrue(

@@ -71,6 +71,7 @@ class ResumeTest {
 
       // within one connection: resume replays what was persisted after the given seq
       first.send(Map.of("type", "resume", "after_seq", acceptedSeq));
+      assertEquals("turn_started", first.next().get("type").asText());
       assertEquals("assistant_message", first.next().get("type").asText());
       assertEquals("turn_completed", first.next().get("type").asText());
       first.send(Map.of("type", "resume", "after_seq", "soon"));

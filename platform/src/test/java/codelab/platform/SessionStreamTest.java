@@ -111,6 +111,7 @@ class SessionStreamTest {
     // after_seq in the query resumes the same way: the turn's persisted messages, once each
     try (StreamClient replay = open(sessionId, "after_seq=" + acceptedSeq, Map.of())) {
       replay.next("session_info");
+      assertEquals("turn_started", replay.next().data().get("type").asText());
       assertEquals("assistant_message", replay.next().data().get("type").asText());
       assertEquals("turn_completed", replay.next().data().get("type").asText());
     }

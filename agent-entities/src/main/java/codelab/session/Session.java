@@ -73,6 +73,11 @@ public final class Session
   /** Tags for the read sides (approval deadlines, session lists); a fixed set so projections can be split over nodes. */
   public static final int TAG_COUNT = 4;
 
+  /** Which of the tags a session's events carry: the read sides that keep rows per tag use its index. */
+  public static int tagIndexOf(String sessionId) {
+    return Math.floorMod(sessionId.hashCode(), TAG_COUNT);
+  }
+
   public static List<String> tags() {
     List<String> tags = new ArrayList<>();
     for (int i = 0; i < TAG_COUNT; i++) tags.add("session-" + i);
@@ -375,7 +380,7 @@ public final class Session
 
   @Override
   public Set<String> tagsFor(Event event) {
-    return Set.of("session-" + Math.floorMod(sessionId.hashCode(), TAG_COUNT));
+    return Set.of("session-" + tagIndexOf(sessionId));
   }
 
   @Override

@@ -8,6 +8,7 @@ import codelab.edge.auth.LoggedOutEverywhere;
 import codelab.edge.auth.PasswordHasher;
 import codelab.edge.auth.SigningKeys;
 import codelab.WorkflowSettings;
+import codelab.agent.application.AgentCounters;
 import codelab.agent.application.ProjectAgents;
 import codelab.edge.agent.AgentRoutes;
 import codelab.llm.ModelCatalog;
@@ -55,7 +56,8 @@ public final class HttpEdge extends AllDirectives {
       Executor blocking,
       AuthSettings authSettings,
       SessionDirectory sessionDirectory,
-      ModelCatalog models) {
+      ModelCatalog models,
+      AgentCounters agentCounters) {
     // one topic actor per node; together they reach every node's sockets
     ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut =
         system.systemActorOf(Topic.create(LoggedOutEverywhere.class, "logged-out-everywhere"), "logged-out-everywhere", Props.empty());
@@ -66,7 +68,7 @@ public final class HttpEdge extends AllDirectives {
     SessionArchive archive = new SessionArchive(system, workflows);
     SessionLists sessionLists = new SessionLists(system, workflows, sessionDirectory);
     SessionCreation sessionCreation = new SessionCreation(system, workflows, defaultProject, archive);
-    AgentRoutes agents = new AgentRoutes(system, auth.authenticator(), settings, new ProjectAgents(system, workflows), models);
+    AgentRoutes agents = new AgentRoutes(system, auth.authenticator(), settings, new ProjectAgents(system, workflows), models, agentCounters);
     ProjectRoutes.Services projectServices =
         new ProjectRoutes.Services(
             projectCreation, new ProjectLists(system, workflows, defaultProject), new ProjectDeletion(system, workflows, archive), sessionLists,
@@ -91,7 +93,7 @@ public final class HttpEdge extends AllDirectives {
    */
   public static ServerBinding start(
       ActorSystem<?> system, String version, Path dataDir, Clock clock, Executor blocking, SessionDirectory sessionDirectory,
-      ModelCatalog models)
+      ModelCatalog models, AgentCounters agentCounters)
       throws Exception {
     Config config = system.settings().config();
     SigningKeys keys = SigningKeys.fromConfig(config, dataDir);
@@ -104,7 +106,8 @@ public final class HttpEdge extends AllDirectives {
         blocking,
         AuthSettings.fromConfig(config, clock),
         sessionDirectory,
-        models);
+        models,
+        agentCounters);
     return Http.get(system)
         .newServerAt(config.getString("codelab.http.host"), config.getInt("codelab.http.port"))
         .withSettings(EdgeServerSettings.fromConfig(config))

@@ -2,6 +2,8 @@ package codelab.platform;
 
 import codelab.account.AccountEmail;
 import codelab.agent.Agent;
+import codelab.agent.application.AgentCounters;
+import codelab.platform.agentcounters.AgentCounterProjection;
 import codelab.account.RefreshTokenFamily;
 import codelab.account.UserAccount;
 import codelab.edge.HttpEdge;
@@ -76,7 +78,8 @@ public final class Node {
       Project.init(system, clock);
       SessionWakeups.init(system, database, blocking, clock);
       SessionDirectory sessionLists = SessionList.init(system, database, blocking);
-      ServerBinding binding = HttpEdge.start(system, version, Path.of(settings.getString("codelab.data-dir")), clock, blocking, sessionLists, models.catalog());
+      AgentCounters agentCounters = AgentCounterProjection.init(system, database, blocking);
+      ServerBinding binding = HttpEdge.start(system, version, Path.of(settings.getString("codelab.data-dir")), clock, blocking, sessionLists, models.catalog(), agentCounters);
       closeModelConnectionsOnShutdown(system);
 
       log.info(

@@ -2,11 +2,13 @@ package codelab.edge.agent;
 
 import codelab.agent.Agent;
 import codelab.agent.AgentConfiguration;
+import codelab.agent.application.AgentCounters;
 import codelab.edge.Paging;
 import codelab.llm.ModelCatalog;
 import codelab.llm.ModelInfo;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** The agent bodies of the REST contract (PROTOCOL.md v1.1 "Agents"), written by the one snake_case mapper ({@code WireJson}). */
 final class AgentJson {
@@ -22,21 +24,31 @@ final class AgentJson {
 
   record ApprovalPolicy(List<String> requireApproval) {}
 
+  /** Kept by a projection of the session events: a turn just answered may show a moment later. */
+  record Counters(long turns, long promptTokens, long completionTokens, Instant lastActive) {
+    static Counters of(AgentCounters.Counters c) {
+      return new Counters(c.turns(), c.promptTokens(), c.completionTokens(), c.lastActive());
+    }
+  }
+
   record AgentBody(
       String id, String projectId, String name, String role, String systemPrompt, Model model, List<String> tools,
-      ApprovalPolicy approvalPolicy, boolean memoryEnabled, int version, String status, Instant createdAt, Instant updatedAt) {
-    static AgentBody of(Agent.View agent, ModelCatalog models) {
+      ApprovalPolicy approvalPolicy, boolean memoryEnabled, int version, String status, Instant createdAt, Instant updatedAt,
+      Counters counters) {
+    static AgentBody of(Agent.View agent, ModelCatalog models, AgentCounters.Counters counters) {
       AgentConfiguration c = agent.configuration();
       return new AgentBody(agent.agentId(), agent.projectId(), c.name(), c.role(), c.systemPrompt(), Model.of(models.resolve(c.model())),
           c.tools(), new ApprovalPolicy(c.requireApproval()), c.memoryEnabled(), agent.version(), agent.archived() ? "archived" : "active",
-          agent.createdAt(), agent.updatedAt());
+          agent.createdAt(), agent.updatedAt(), Counters.of(counters));
     }
   }
 
   record AgentPage(List<AgentBody> agents, int total, int limit, int offset) {
-    static AgentPage of(List<Agent.View> agents, ModelCatalog models, Paging paging) {
-      List<AgentBody> page = agents.stream().skip(paging.offset()).limit(paging.limit()).map(a -> AgentBody.of(a, models)).toList();
-      return new AgentPage(page, agents.size(), paging.limit(), paging.offset());
+    static AgentPage of(List<Agent.View> page, int total, ModelCatalog models, Map<String, AgentCounters.Counters> counters, Paging paging) {
+      List<AgentBody> bodies = page.stream()
+          .map(a -> AgentBody.of(a, models, counters.getOrDefault(a.agentId(), AgentCounters.Counters.NONE)))
+          .toList();
+      return new AgentPage(bodies, total, paging.limit(), paging.offset());
     }
   }
 

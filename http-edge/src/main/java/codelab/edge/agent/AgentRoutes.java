@@ -6,6 +6,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import codelab.agent.Agent;
 import codelab.agent.AgentConfiguration;
 import codelab.agent.AgentError;
+import codelab.agent.application.AgentCounters;
 import codelab.agent.application.ProjectAgents;
 import codelab.edge.ApiError;
 import codelab.edge.EdgeSettings;
@@ -18,12 +19,12 @@ import codelab.edge.auth.Authenticator;
 import codelab.llm.ModelCatalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -41,13 +42,17 @@ public final class AgentRoutes extends AllDirectives {
   private final EdgeSettings settings;
   private final ProjectAgents agents;
   private final ModelCatalog models;
+  private final AgentCounters counters;
 
-  public AgentRoutes(ActorSystem<?> system, Authenticator authenticator, EdgeSettings settings, ProjectAgents agents, ModelCatalog models) {
+  public AgentRoutes(
+      ActorSystem<?> system, Authenticator authenticator, EdgeSettings settings, ProjectAgents agents, ModelCatalog models,
+      AgentCounters counters) {
     this.system = system;
     this.authenticator = authenticator;
     this.settings = settings;
     this.agents = agents;
     this.models = models;
+    this.counters = counters;
   }
 
   /** {@code /api/v1/projects/{id}/agents}, under the project routes. */
@@ -68,9 +73,9 @@ public final class AgentRoutes extends AllDirectives {
                       pathEndOrSingleSlash(
                           () ->
                               concat(
-                                  get(() -> ask(agentId, r -> new Agent.Get(user.userId(), r), StatusCodes.OK)),
+                                  get(() -> ask(agentId, r -> new Agent.Get(user.userId(), r))),
                                   patch(() -> JsonResponses.withJsonObject(body -> configure(user, agentId, body))),
-                                  delete(() -> ask(agentId, r -> new Agent.Archive(user.userId(), r), StatusCodes.OK)))),
+                                  delete(() -> ask(agentId, r -> new Agent.Archive(user.userId(), r))))),
                       pathPrefix("versions", () -> concat(
                           pathEndOrSingleSlash(() -> get(() -> Paging.fromQuery(Paging.V1_1_DEFAULT_LIMIT, paging -> versions(user, agentId, paging)))),
                           path(integerSegment(), n -> get(() -> version(user, agentId, n))))),
@@ -80,9 +85,12 @@ public final class AgentRoutes extends AllDirectives {
 
   private Route team(AuthenticatedUser user, String projectId, Paging paging) {
     if (!EntityId.isWellFormed(projectId)) return complete(ApiError.notFound("project"));
-    return completeWithFuture(agents.of(user.userId(), projectId).thenApply(team -> team
-        .map(all -> JsonResponses.response(StatusCodes.OK, AgentJson.AgentPage.of(all, models, paging)))
-        .orElseGet(() -> ApiError.notFound("project"))));
+    return completeWithFuture(agents.of(user.userId(), projectId).thenCompose(team -> {
+      if (team.isEmpty()) return CompletableFuture.completedFuture(ApiError.notFound("project"));
+      List<Agent.View> page = team.get().stream().skip(paging.offset()).limit(paging.limit()).toList();
+      return counters.of(page.stream().map(Agent.View::agentId).toList()).thenApply(counted ->
+          JsonResponses.response(StatusCodes.OK, AgentJson.AgentPage.of(page, team.get().size(), models, counted, paging)));
+    }));
   }
 
   private Route create(AuthenticatedUser user, String projectId, JsonNode body) {
@@ -93,7 +101,7 @@ public final class AgentRoutes extends AllDirectives {
     List<String> problems = configuration.problems(models);
     if (!problems.isEmpty()) return complete(ApiError.badRequest(String.join("; ", problems)));
     return completeWithFuture(agents.create(user.userId(), projectId, configuration).thenApply(created -> created
-        .map(agent -> JsonResponses.response(StatusCodes.CREATED, AgentJson.AgentBody.of(agent, models)))
+        .map(agent -> JsonResponses.response(StatusCodes.CREATED, AgentJson.AgentBody.of(agent, models, AgentCounters.Counters.NONE)))
         .orElseGet(() -> ApiError.notFound("project"))));
   }
 
@@ -107,10 +115,10 @@ public final class AgentRoutes extends AllDirectives {
             .<Agent.View>askWithStatus(r -> new Agent.Get(user.userId(), r), settings.askTimeout())
             .thenCompose(current -> {
               List<String> problems = current.configuration().with(parsed.change()).problems(models);
-              if (!problems.isEmpty()) return java.util.concurrent.CompletableFuture.completedFuture(ApiError.badRequest(String.join("; ", problems)));
+              if (!problems.isEmpty()) return CompletableFuture.completedFuture(ApiError.badRequest(String.join("; ", problems)));
               return Agent.entityRef(system, agentId)
                   .<Agent.View>askWithStatus(r -> new Agent.Configure(user.userId(), parsed.change(), r), settings.askTimeout())
-                  .thenApply(agent -> JsonResponses.response(StatusCodes.OK, AgentJson.AgentBody.of(agent, models)));
+                  .thenCompose(this::withCounters);
             })
             .exceptionallyCompose(AgentRoutes::refusal));
   }
@@ -136,15 +144,20 @@ public final class AgentRoutes extends AllDirectives {
     if (version == null || !version.canConvertToInt() || !version.isIntegralNumber() || version.asInt() < 1) {
       return complete(ApiError.badRequest("a rollback needs 'version', a version number (1 or more)"));
     }
-    return ask(agentId, r -> new Agent.Rollback(user.userId(), version.asInt(), r), StatusCodes.OK);
+    return ask(agentId, r -> new Agent.Rollback(user.userId(), version.asInt(), r));
   }
 
-  private Route ask(String agentId, Function<ActorRef<StatusReply<Agent.View>>, Agent.Command> command, StatusCode status) {
+  private Route ask(String agentId, Function<ActorRef<StatusReply<Agent.View>>, Agent.Command> command) {
     return completeWithFuture(
         Agent.entityRef(system, agentId)
             .askWithStatus(command::apply, settings.askTimeout())
-            .thenApply(agent -> JsonResponses.response(status, AgentJson.AgentBody.of(agent, models)))
+            .thenCompose(this::withCounters)
             .exceptionallyCompose(AgentRoutes::refusal));
+  }
+
+  private CompletionStage<HttpResponse> withCounters(Agent.View agent) {
+    return counters.of(List.of(agent.agentId())).thenApply(counted -> JsonResponses.response(StatusCodes.OK,
+        AgentJson.AgentBody.of(agent, models, counted.getOrDefault(agent.agentId(), AgentCounters.Counters.NONE))));
   }
 
   private static CompletionStage<HttpResponse> refusal(Throwable failure) {

@@ -3,9 +3,11 @@ package codelab.project;
 import codelab.JsonSerializable;
 import codelab.ListPage;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -25,13 +27,20 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * A user's project: a named folder of sessions. Every command names the caller, and the project
+ * A user's project: a named folder of sessions, with its agents beyond the starter team and its
+ * approval rules (remembered approvals, {@link ApprovalRule}). Every command names the caller, and the project
  * answers {@link ProjectError#NOT_FOUND} to anyone but its owner (and to everyone once deleted), so ownership is
  * enforced where the data lives, not only in the routes.
+ *
+ * <p>The project's clock decides when a rule expires: an expired rule approves nothing, is neither
+ * listed nor deletable, and is dropped from the state by the next rule event.
  */
 public final class Project extends EventSourcedBehaviorWithEnforcedReplies<Project.Command, Project.Event, Project.State> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Project");
+
+  /** Live approval rules a project holds at most: each approval request is matched against all of them. */
+  static final int MAX_LIVE_RULES = 100;
 
   public sealed interface Command extends JsonSerializable {}
 
@@ -54,6 +63,28 @@ public final class Project extends EventSourcedBehaviorWithEnforcedReplies<Proje
 
   public record ListAgents(String userId, ActorRef<StatusReply<AgentIds>> replyTo) implements Command {}
 
+  /**
+   * A rule made by a decision on call {@code callId} of session {@code sessionId}, living for
+   * {@code ttl} from now. Adding the same rule id again answers the rule as it is (a retry).
+   */
+  public record AddApprovalRule(
+      String userId, String ruleId, RuleScope scope, ApprovalRuleMatch match, String sessionId, String callId, Duration ttl,
+      ActorRef<StatusReply<ApprovalRule>> replyTo)
+      implements Command {}
+
+  /** Only a live rule is deleted; one that expired or was deleted is not found. */
+  public record DeleteApprovalRule(String userId, String ruleId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
+  public record ListApprovalRules(String userId, int offset, int limit, ActorRef<StatusReply<ApprovalRulePage>> replyTo) implements Command {}
+
+  /**
+   * From session {@code sessionId} of {@code ownerId}, which asks for a human's approval of a call:
+   * the oldest live rule that approves it now, if any.
+   */
+  public record MatchApprovalRule(
+      String ownerId, String sessionId, String toolName, String argumentsJson, ActorRef<StatusReply<RuleMatch>> replyTo)
+      implements Command {}
+
   public record Summary(String projectId, String name, String description, int sessionCount, Instant createdAt, Instant updatedAt)
       implements JsonSerializable {}
 
@@ -61,6 +92,12 @@ public final class Project extends EventSourcedBehaviorWithEnforcedReplies<Proje
 
   /** The project's agents beyond its starter team, oldest first. */
   public record AgentIds(List<String> agentIds) implements JsonSerializable {}
+
+  /** Live rules, newest first; {@code total}: how many live rules there are. */
+  public record ApprovalRulePage(List<ApprovalRule> rules, int total) implements JsonSerializable {}
+
+  /** {@code ruleId}: the rule that approves the call; null when none does. */
+  public record RuleMatch(String ruleId) implements JsonSerializable {}
 
   public sealed interface Event extends JsonSerializable {}
 
@@ -74,13 +111,36 @@ public final class Project extends EventSourcedBehaviorWithEnforcedReplies<Proje
 
   public record AgentAdded(String agentId, Instant at) implements Event {}
 
-  /** {@code agentIds}: the agents added beyond the starter team (null in snapshots from before agents were entities). */
+  public record ApprovalRuleAdded(ApprovalRule rule, Instant at) implements Event {}
+
+  public record ApprovalRuleDeleted(String ruleId, Instant at) implements Event {}
+
+  /**
+   * {@code agentIds}: the agents added beyond the starter team (null in snapshots from before agents
+   * were entities); {@code approvalRules}: the rules, oldest first, maybe some expired since (null in
+   * snapshots from before rules; version 3, {@link ProjectWithApprovalRules}).
+   */
   public record State(
       String ownerId, String name, String description, Instant createdAt, Instant updatedAt, boolean deleted, List<String> sessionIds,
-      List<String> agentIds)
+      List<String> agentIds, List<ApprovalRule> approvalRules)
       implements JsonSerializable {
     public State {
       agentIds = agentIds == null ? List.of() : agentIds;
+      approvalRules = approvalRules == null ? List.of() : approvalRules;
+    }
+
+    List<ApprovalRule> liveRules(Instant at) {
+      return approvalRules.stream().filter(rule -> rule.isLiveAt(at)).toList();
+    }
+
+    Optional<ApprovalRule> liveRule(String ruleId, Instant at) {
+      return liveRules(at).stream().filter(rule -> rule.ruleId().equals(ruleId)).findFirst();
+    }
+
+    /** The state with these rules (expired ones dropped as of {@code at}), updated at {@code at}. */
+    State withRules(List<ApprovalRule> rules, Instant at) {
+      List<ApprovalRule> live = rules.stream().filter(rule -> rule.isLiveAt(at)).toList();
+      return new State(ownerId, name, description, createdAt, at, deleted, sessionIds, agentIds, live);
     }
 
     boolean exists() {
@@ -115,7 +175,7 @@ public final class Project extends EventSourcedBehaviorWithEnforcedReplies<Proje
 
   @Override
   public State emptyState() {
-    return new State(null, null, null, null, null, false, List.of(), List.of());
+    return new State(null, null, null, null, null, false, List.of(), List.of(), List.of());
   }
 
   @Override
@@ -140,7 +200,11 @@ public final class Project extends EventSourcedBehaviorWithEnforcedReplies<Proje
         .onCommand(AddSession.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()))
         .onCommand(ListSessions.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()))
         .onCommand(AddAgent.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()))
-        .onCommand(ListAgents.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()));
+        .onCommand(ListAgents.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()))
+        .onCommand(AddApprovalRule.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()))
+        .onCommand(DeleteApprovalRule.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()))
+        .onCommand(ListApprovalRules.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()))
+        .onCommand(MatchApprovalRule.class, cmd -> Effect().reply(cmd.replyTo(), ProjectError.NOT_FOUND.reply()));
 
     CommandHandlerWithReplyBuilderByState<Command, Event, State, State> born =
         newCommandHandlerWithReplyBuilder().forState(state -> state.ownerId() != null);
@@ -165,9 +229,42 @@ public final class Project extends EventSourcedBehaviorWithEnforcedReplies<Proje
                 ? Effect().reply(cmd.replyTo(), StatusReply.ack())
                 : Effect().persist(new AgentAdded(cmd.agentId(), clock.instant())).thenReply(cmd.replyTo(), s -> StatusReply.ack())))
         .onCommand(ListAgents.class, (state, cmd) -> owned(state, cmd.userId(), cmd.replyTo(), () ->
-            Effect().reply(cmd.replyTo(), StatusReply.success(new AgentIds(state.agentIds())))));
+            Effect().reply(cmd.replyTo(), StatusReply.success(new AgentIds(state.agentIds())))))
+        .onCommand(AddApprovalRule.class, (state, cmd) -> owned(state, cmd.userId(), cmd.replyTo(), () -> onAddApprovalRule(state, cmd)))
+        .onCommand(DeleteApprovalRule.class, (state, cmd) -> owned(state, cmd.userId(), cmd.replyTo(), () ->
+            state.liveRule(cmd.ruleId(), clock.instant()).isEmpty()
+                ? Effect().reply(cmd.replyTo(), ProjectError.RULE_NOT_FOUND.reply())
+                : Effect().persist(new ApprovalRuleDeleted(cmd.ruleId(), clock.instant())).thenReply(cmd.replyTo(), s -> StatusReply.ack())))
+        .onCommand(ListApprovalRules.class, (state, cmd) -> owned(state, cmd.userId(), cmd.replyTo(), () -> {
+          List<ApprovalRule> live = state.liveRules(clock.instant());
+          ApprovalRulePage page = new ApprovalRulePage(ListPage.newestFirst(live, cmd.offset(), cmd.limit()), live.size());
+          return Effect().reply(cmd.replyTo(), StatusReply.success(page));
+        }))
+        .onCommand(MatchApprovalRule.class, (state, cmd) -> owned(state, cmd.ownerId(), cmd.replyTo(), () -> {
+          Instant now = clock.instant();
+          String ruleId = state.approvalRules().stream()
+              .filter(rule -> rule.approves(cmd.sessionId(), cmd.toolName(), cmd.argumentsJson(), now))
+              .map(ApprovalRule::ruleId)
+              .findFirst()
+              .orElse(null);
+          return Effect().reply(cmd.replyTo(), StatusReply.success(new RuleMatch(ruleId)));
+        }));
 
     return unborn.orElse(born).build();
+  }
+
+  /** A rule the project would never apply is refused here too, whatever the workflow that sends it checked. */
+  private ReplyEffect<Event, State> onAddApprovalRule(State state, AddApprovalRule cmd) {
+    Instant now = clock.instant();
+    Optional<ApprovalRule> added = state.liveRule(cmd.ruleId(), now);
+    if (added.isPresent()) return Effect().reply(cmd.replyTo(), StatusReply.success(added.get()));
+    boolean valid = cmd.match() != null && cmd.match().problems().isEmpty() && cmd.scope() != null && cmd.sessionId() != null
+        && cmd.ttl() != null && cmd.ttl().compareTo(Duration.ZERO) > 0;
+    if (!valid) return Effect().reply(cmd.replyTo(), ProjectError.INVALID_RULE.reply());
+    if (state.liveRules(now).size() >= MAX_LIVE_RULES) return Effect().reply(cmd.replyTo(), ProjectError.TOO_MANY_RULES.reply());
+    ApprovalRule rule =
+        new ApprovalRule(cmd.ruleId(), cmd.scope(), cmd.match(), cmd.sessionId(), cmd.callId(), cmd.userId(), now, now.plus(cmd.ttl()));
+    return Effect().persist(new ApprovalRuleAdded(rule, now)).thenReply(cmd.replyTo(), s -> StatusReply.success(rule));
   }
 
   private ReplyEffect<Event, State> onUpdate(State state, Update cmd) {
@@ -211,22 +308,27 @@ public final class Project extends EventSourcedBehaviorWithEnforcedReplies<Proje
     EventHandlerBuilder<State, Event> builder = newEventHandlerBuilder();
     builder
         .forAnyState()
-        .onEvent(ProjectCreated.class, (s, e) -> new State(e.ownerId(), e.name(), e.description(), e.at(), e.at(), false, List.of(), List.of()))
+        .onEvent(ProjectCreated.class, (s, e) ->
+            new State(e.ownerId(), e.name(), e.description(), e.at(), e.at(), false, List.of(), List.of(), List.of()))
         .onEvent(ProjectUpdated.class, (s, e) ->
-            new State(s.ownerId(), e.name(), e.description(), s.createdAt(), e.at(), s.deleted(), s.sessionIds(), s.agentIds()))
+            new State(s.ownerId(), e.name(), e.description(), s.createdAt(), e.at(), s.deleted(), s.sessionIds(), s.agentIds(), s.approvalRules()))
         .onEvent(ProjectDeleted.class, (s, e) ->
-            new State(s.ownerId(), s.name(), s.description(), s.createdAt(), e.at(), true, s.sessionIds(), s.agentIds()))
+            new State(s.ownerId(), s.name(), s.description(), s.createdAt(), e.at(), true, s.sessionIds(), s.agentIds(), s.approvalRules()))
         .onEvent(AgentAdded.class, (s, e) ->
-            new State(s.ownerId(), s.name(), s.description(), s.createdAt(), e.at(), s.deleted(), s.sessionIds(), append(s.agentIds(), e.agentId())))
-        .onEvent(
-            SessionAdded.class,
-            (s, e) -> new State(s.ownerId(), s.name(), s.description(), s.createdAt(), e.at(), s.deleted(), append(s.sessionIds(), e.sessionId()), s.agentIds()));
+            new State(s.ownerId(), s.name(), s.description(), s.createdAt(), e.at(), s.deleted(), s.sessionIds(), append(s.agentIds(), e.agentId()),
+                s.approvalRules()))
+        .onEvent(SessionAdded.class, (s, e) ->
+            new State(s.ownerId(), s.name(), s.description(), s.createdAt(), e.at(), s.deleted(), append(s.sessionIds(), e.sessionId()), s.agentIds(),
+                s.approvalRules()))
+        .onEvent(ApprovalRuleAdded.class, (s, e) -> s.withRules(append(s.approvalRules(), e.rule()), e.at()))
+        .onEvent(ApprovalRuleDeleted.class, (s, e) ->
+            s.withRules(s.approvalRules().stream().filter(rule -> !rule.ruleId().equals(e.ruleId())).toList(), e.at()));
     return builder.build();
   }
 
-  private static List<String> append(List<String> ids, String id) {
-    List<String> more = new ArrayList<>(ids);
-    more.add(id);
+  private static <T> List<T> append(List<T> list, T element) {
+    List<T> more = new ArrayList<>(list);
+    more.add(element);
     return List.copyOf(more);
   }
 }

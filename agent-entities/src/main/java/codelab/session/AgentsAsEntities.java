@@ -8,7 +8,8 @@ import org.apache.pekko.serialization.jackson.JacksonMigration;
  * reference.conf for each): {@link Session.SessionCreated}, {@link Session.AgentSwitched} and the
  * {@link Session.Create}, {@link Session.SwitchAgent} commands gained the agent's id; {@link
  * Session.TurnStarted} and {@link SessionState.Turn} the agent, version and model that answer; {@link
- * Session.Summary} the agent's id; {@link codelab.project.Project.State} the agents added to a project;
+ * Session.Summary} the agent's id; {@link codelab.project.Project.State} the agents added to a project (its version 3 is
+ * {@link codelab.project.ProjectWithApprovalRules});
  * {@link Session.AssistantReplied} how many messages its model call was sent and how many were left out.
  *
  * <p>What version 1 wrote has none of these and reads them as null (counts as 0): a session that names a role only

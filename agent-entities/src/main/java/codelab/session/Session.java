@@ -10,6 +10,7 @@ import codelab.Refusal;
 import codelab.llm.LlmClient;
 import codelab.llm.LlmEvent;
 import codelab.llm.ModelCatalog;
+import codelab.project.Projects;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,8 +63,13 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * approvals need no model call: their timers are armed again on recovery, and approval deadlines are
  * also swept from a durable table so that they fire when no one wakes the entity.
  *
+ * <p>An approval request is first shown to the project's approval rules (remembered approvals): a
+ * rule that covers the call approves it at once, recorded with the rule's id; without one, or
+ * without an answer in time, the request waits for a person as ever.
+ *
  * <p>This class decides; {@link SessionState} remembers, {@link TurnRunner} runs the model calls,
- * {@link Subscriptions} keeps the followers up to date, {@link DeadlineTimers} watches the deadlines.
+ * {@link Subscriptions} keeps the followers up to date, {@link DeadlineTimers} watches the deadlines,
+ * {@link ApprovalRuleChecks} asks the project's rules.
  */
 public final class Session
     extends EventSourcedBehaviorWithEnforcedReplies<Session.Command, Session.Event, SessionState> {
@@ -90,10 +96,11 @@ public final class Session
    * @param approvalTimeout how long an approval waits for a human before it expires (a rejection)
    * @param idleTimeout how long a session with no turn and no subscriber stays in memory
    * @param agentTimeout how long a turn start waits for the agent's answer before the turn fails
+   * @param approvalRuleTimeout how long an approval request waits for its project to say whether a rule approves it
    */
   public record Settings(
       String readJournalPluginId, int snapshotEvery, int maxTurnAttempts, int maxSteps, Duration toolTimeout, Duration approvalTimeout,
-      Duration idleTimeout, Duration agentTimeout) {
+      Duration idleTimeout, Duration agentTimeout, Duration approvalRuleTimeout) {
 
     /** From {@code codelab.session} (this module's reference.conf). */
     public static Settings fromConfig(com.typesafe.config.Config config) {
@@ -106,7 +113,8 @@ public final class Session
           session.getDuration("tool-timeout"),
           session.getDuration("approval-timeout"),
           session.getDuration("idle-timeout"),
-          session.getDuration("agent-timeout"));
+          session.getDuration("agent-timeout"),
+          session.getDuration("approval-rule-timeout"));
     }
   }
 
@@ -161,12 +169,19 @@ public final class Session
       String userId, String callId, String decision, String modifiedArgumentsJson, String feedback, String operationId,
       ActorRef<StatusReply<Decision>> replyTo)
       implements FromUser<Decision>, JsonSerializable {
-    /** Without an operation id (the REST route's decision until it passes one). */
+    /** Without an operation id: a decision a retry cannot repeat by mistake. */
     public Decide(
         String userId, String callId, String decision, String modifiedArgumentsJson, String feedback, ActorRef<StatusReply<Decision>> replyTo) {
       this(userId, callId, decision, modifiedArgumentsJson, feedback, null, replyTo);
     }
   }
+
+  /**
+   * From the decision that made an approval rule: the approvals still pending are matched against the
+   * project's rules again (a step may have asked for several calls the new rule covers). Whoever sends
+   * it, only the rules of the session's own project and owner can approve anything.
+   */
+  public record CheckApprovalRules() implements Command, JsonSerializable {}
 
   /** From the deadline sweeper (any node) or the entity's own timer: expire the approval if its deadline passed. */
   public record ExpireApproval(String callId) implements Command, JsonSerializable {}
@@ -215,6 +230,8 @@ public final class Session
   record AgentAnswered(String turnId, Agent.ForTurn agent, String problem) implements Command, NoSerializationVerificationNeeded {}
   /** The agent a switch by id names, checked: it is the owner's, of this project, and not archived; or why not. */
   record SwitchChecked(SwitchAgent switchAgent, Agent.ForTurn agent, SessionError refusal) implements Command, NoSerializationVerificationNeeded {}
+  /** The project's answer about an approval request: {@code ruleId} approves the call with these arguments; null: no rule does, or no answer. */
+  record RuleAnswered(String callId, String argumentsJson, String ruleId) implements Command, NoSerializationVerificationNeeded {}
 
   /** Nothing arrived for a while: passivate if no turn runs and no one follows the session. */
   enum Idle implements Command, NoSerializationVerificationNeeded {
@@ -286,10 +303,17 @@ public final class Session
   /**
    * {@code argumentsJson}: what is to run (approve, edit). {@code operationId}: of the command that
    * resolved it, remembered to answer a retry (also on {@link ToolResultRecorded} and {@link TurnCancelled}).
+   * {@code ruleId}: the project's approval rule that approved it; null when a person or the deadline
+   * decided (version 3, {@link ApprovedByRule}).
    */
   public record ApprovalResolved(
-      String callId, ApprovalDecision decision, String argumentsJson, String feedback, String operationId, Instant at)
-      implements Event {}
+      String callId, ApprovalDecision decision, String argumentsJson, String feedback, String operationId, String ruleId, Instant at)
+      implements Event {
+    /** Decided by a person (or the deadline, or a cancel), not by a rule. */
+    public ApprovalResolved(String callId, ApprovalDecision decision, String argumentsJson, String feedback, String operationId, Instant at) {
+      this(callId, decision, argumentsJson, feedback, operationId, null, at);
+    }
+  }
 
   /** An approved call, sent to the IDE for execution. */
   public record ToolCallReleased(String turnId, String callId, String toolName, String argumentsJson, Instant at) implements Event {}
@@ -330,7 +354,8 @@ public final class Session
                     entity -> Behaviors.setup(context -> {
                       context.setReceiveTimeout(settings.idleTimeout(), Idle.INSTANCE);
                       return Behaviors.withTimers(timers ->
-                          new Session(context, timers, entity.getEntityId(), llm, models, Agents.sharded(system), settings, clock, entity.getShard()));
+                          new Session(context, timers, entity.getEntityId(), llm, models, Agents.sharded(system), Projects.sharded(system),
+                              settings, clock, entity.getShard()));
                     }))
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
@@ -339,9 +364,10 @@ public final class Session
     return ClusterSharding.get(system).entityRefFor(ENTITY_KEY, sessionId);
   }
 
-  public static Behavior<Command> create(String sessionId, LlmClient llm, ModelCatalog models, Agents agents, Settings settings, Clock clock) {
+  public static Behavior<Command> create(
+      String sessionId, LlmClient llm, ModelCatalog models, Agents agents, Projects projects, Settings settings, Clock clock) {
     return Behaviors.setup(
-        context -> Behaviors.withTimers(timers -> new Session(context, timers, sessionId, llm, models, agents, settings, clock, null)));
+        context -> Behaviors.withTimers(timers -> new Session(context, timers, sessionId, llm, models, agents, projects, settings, clock, null)));
   }
 
   private final ActorContext<Command> context;
@@ -351,13 +377,14 @@ public final class Session
   private final DeadlineTimers timers;
   private final TurnRunner turns;
   private final Subscriptions subscriptions;
+  private final ApprovalRuleChecks rules;
   private final Agents agents;
   /** Where to ask for passivation; none outside sharding (tests). */
   private final ActorRef<ClusterSharding.ShardCommand> shard;
 
   private Session(
       ActorContext<Command> context, TimerScheduler<Command> timers, String sessionId, LlmClient llm, ModelCatalog models, Agents agents,
-      Settings settings, Clock clock, ActorRef<ClusterSharding.ShardCommand> shard) {
+      Projects projects, Settings settings, Clock clock, ActorRef<ClusterSharding.ShardCommand> shard) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), sessionId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
@@ -369,6 +396,7 @@ public final class Session
     this.timers = new DeadlineTimers(timers, new Deadlines(settings.toolTimeout(), Duration.ZERO), clock);
     this.turns = new TurnRunner(context, llm, models, agents, settings, clock);
     this.agents = agents;
+    this.rules = new ApprovalRuleChecks(context, projects, settings.approvalRuleTimeout());
     this.subscriptions = new Subscriptions(context, PersistenceId.of(ENTITY_KEY.name(), sessionId), settings.readJournalPluginId());
     this.shard = shard;
   }
@@ -454,6 +482,8 @@ public final class Session
         .onCommand(AgentAnswered.class, (state, cmd) -> persist(turns.agentAnswered(state, cmd)).thenNoReply())
         .onCommand(RecordToolResult.class, owner(this::onRecordToolResult))
         .onCommand(Decide.class, owner(this::onDecide))
+        .onCommand(CheckApprovalRules.class, (state, cmd) -> then(() -> rules.askAboutPending(state)))
+        .onCommand(RuleAnswered.class, this::onRuleAnswered)
         .onCommand(ExpireApproval.class, (state, cmd) -> persist(turns.continueOrStop(state, timers.expire(state, cmd))).thenNoReply())
         .onCommand(ToolCallTimedOut.class, (state, cmd) -> persist(turns.continueOrStop(state, timers.timeOut(state, cmd))).thenNoReply())
         // what is overdue is settled now; a model call lost with its node was found by the recovery this message caused
@@ -550,6 +580,17 @@ public final class Session
         s -> new Decision(cmd.callId(), cmd.decision()));
   }
 
+  /**
+   * A rule approves the call as a person's approval would, with the rule's id; unless the approval was
+   * decided meanwhile (by a person, the deadline, a cancel). No rule, or no answer: it waits for a person.
+   */
+  private ReplyEffect<Event, SessionState> onRuleAnswered(SessionState state, RuleAnswered answered) {
+    if (answered.ruleId() == null) return Effect().noReply();
+    Outcome approved = ToolCallAnswers.byRule(state, answered, now());
+    if (approved.refusal() != null) return Effect().noReply();
+    return persist(turns.continueOrStop(state, approved.events())).thenNoReply();
+  }
+
   private ReplyEffect<Event, SessionState> onIdle(SessionState state, Idle cmd) {
     if (shard != null && !state.hasRunningTurn() && turns.isIdle() && subscriptions.isEmpty()) {
       shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
@@ -566,6 +607,7 @@ public final class Session
     return Effect().persist(events).thenRun(newState -> {
       subscriptions.publish(events, newState);
       timers.follow(events);
+      rules.askAbout(events, newState);
       turns.continueTurn(newState);
     });
   }

@@ -76,8 +76,13 @@ public sealed interface SessionUpdate extends JsonSerializable {
       long seq, String callId, String toolName, String argumentsJson, String reason, java.time.Instant deadline, boolean resent)
       implements SessionUpdate {}
 
-  record ApprovalResolved(long seq, String callId, String decision, String argumentsJson, String feedback)
-      implements SessionUpdate {}
+  /** {@code ruleId}: the approval rule that approved the call, null when a person or the deadline decided (version 3, {@link ApprovedByRule}). */
+  record ApprovalResolved(long seq, String callId, String decision, String argumentsJson, String feedback, String ruleId)
+      implements SessionUpdate {
+    public ApprovalResolved(long seq, String callId, String decision, String argumentsJson, String feedback) {
+      this(seq, callId, decision, argumentsJson, feedback, null);
+    }
+  }
 
   record ToolResultRecorded(long seq, String callId) implements SessionUpdate {}
 
@@ -105,7 +110,7 @@ public sealed interface SessionUpdate extends JsonSerializable {
     } else if (event instanceof Session.ApprovalRequested e) {
       return Optional.of(new ApprovalRequired(seq, e.callId(), e.toolName(), e.argumentsJson(), e.reason(), e.deadline(), false));
     } else if (event instanceof Session.ApprovalResolved e) {
-      return Optional.of(new ApprovalResolved(seq, e.callId(), e.decision().word(), e.argumentsJson(), e.feedback()));
+      return Optional.of(new ApprovalResolved(seq, e.callId(), e.decision().word(), e.argumentsJson(), e.feedback(), e.ruleId()));
     } else if (event instanceof Session.ToolCallReleased e) {
       return Optional.of(new ToolCallRequested(seq, e.turnId(), e.callId(), e.toolName(), e.argumentsJson(), false, false));
     } else if (event instanceof Session.ToolResultRecorded e) {

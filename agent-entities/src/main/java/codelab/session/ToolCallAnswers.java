@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * How a waiting tool call is answered by a person: the IDE's result (which also decides a call
- * still waiting for approval) or a human's decision. Pure rules: the entity persists what they give.
+ * How a waiting tool call is answered: by a person, with the IDE's result (which also decides a call
+ * still waiting for approval) or a human's decision, or by a project's approval rule. Pure rules: the
+ * entity persists what they give.
  * The first event of an answer carries the command's operation id, so that the state remembers it.
  */
 final class ToolCallAnswers {
@@ -35,24 +36,48 @@ final class ToolCallAnswers {
   static Outcome decision(SessionState state, Session.Decide cmd, Instant now) {
     Optional<ApprovalDecision> decision = ApprovalDecision.byPerson(cmd.decision());
     if (decision.isEmpty()) return Outcome.refused(SessionError.INVALID_DECISION);
-    Optional<SessionState.Approval> approval = state.approval(cmd.callId());
-    Optional<SessionState.PendingCall> pending = state.pendingCall(cmd.callId());
-    if (approval.isEmpty()) return Outcome.refused(pending.isPresent() ? SessionError.NOT_AWAITING_APPROVAL : SessionError.CALL_NOT_FOUND);
-    if (approval.get().status() == ApprovalStatus.EXPIRED) return Outcome.refused(SessionError.APPROVAL_EXPIRED);
-    if (!approval.get().isPending() || pending.isEmpty() || !pending.get().awaitingApproval()) {
-      return Outcome.refused(SessionError.ALREADY_DECIDED);
-    }
+    Optional<SessionError> notWaiting = notWaiting(state, cmd.callId());
+    if (notWaiting.isPresent()) return Outcome.refused(notWaiting.get());
     if (decision.get() == ApprovalDecision.REJECT) {
       return Outcome.of(new ApprovalResolved(cmd.callId(), ApprovalDecision.REJECT, null, cmd.feedback(), cmd.operationId(), now));
     }
-    String arguments = pending.get().call().argumentsJson();
+    SessionState.PendingCall pending = state.pendingCall(cmd.callId()).orElseThrow();
+    String arguments = pending.call().argumentsJson();
     if (decision.get() == ApprovalDecision.EDIT) {
       if (!TurnRunner.isJsonObject(cmd.modifiedArgumentsJson())) return Outcome.refused(SessionError.ARGUMENTS_REQUIRED);
       arguments = cmd.modifiedArgumentsJson();
     }
+    return released(state, pending, new ApprovalResolved(cmd.callId(), decision.get(), arguments, cmd.feedback(), cmd.operationId(), now));
+  }
+
+  /**
+   * A project's approval rule approves the call as a person's approval would, recorded with the
+   * rule's id: only while it still waits for a decision, and only with the arguments the rule was shown.
+   */
+  static Outcome byRule(SessionState state, Session.RuleAnswered answered, Instant now) {
+    Optional<SessionError> notWaiting = notWaiting(state, answered.callId());
+    if (notWaiting.isPresent()) return Outcome.refused(notWaiting.get());
+    SessionState.PendingCall pending = state.pendingCall(answered.callId()).orElseThrow();
+    if (!pending.call().argumentsJson().equals(answered.argumentsJson())) return Outcome.refused(SessionError.NOT_AWAITING_APPROVAL);
+    return released(state, pending,
+        new ApprovalResolved(answered.callId(), ApprovalDecision.APPROVE, pending.call().argumentsJson(), null, null, answered.ruleId(), now));
+  }
+
+  /** Why the call does not wait for a decision (unknown, not asked, expired, decided); empty when it does. */
+  private static Optional<SessionError> notWaiting(SessionState state, String callId) {
+    Optional<SessionState.Approval> approval = state.approval(callId);
+    Optional<SessionState.PendingCall> pending = state.pendingCall(callId);
+    if (approval.isEmpty()) return Optional.of(pending.isPresent() ? SessionError.NOT_AWAITING_APPROVAL : SessionError.CALL_NOT_FOUND);
+    if (approval.get().status() == ApprovalStatus.EXPIRED) return Optional.of(SessionError.APPROVAL_EXPIRED);
+    if (!approval.get().isPending() || pending.isEmpty() || !pending.get().awaitingApproval()) return Optional.of(SessionError.ALREADY_DECIDED);
+    return Optional.empty();
+  }
+
+  /** The approval, then the call sent to the IDE with the arguments it approved. */
+  private static Outcome released(SessionState state, SessionState.PendingCall pending, ApprovalResolved approved) {
     return Outcome.of(
-        new ApprovalResolved(cmd.callId(), decision.get(), arguments, cmd.feedback(), cmd.operationId(), now),
-        new ToolCallReleased(state.turn().turnId(), cmd.callId(), pending.get().call().toolName(), arguments, now));
+        approved,
+        new ToolCallReleased(state.turn().turnId(), approved.callId(), pending.call().toolName(), approved.argumentsJson(), approved.at()));
   }
 
   private static SessionError unknownOrAnswered(SessionState state, String callId) {

@@ -32,20 +32,26 @@ final class SessionFixture {
   static Session.Settings settings() {
     return new Session.Settings(
         PersistenceTestKitReadJournal.Identifier(), 100, 2, 25, Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10),
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5), Duration.ofSeconds(3));
   }
 
   final FakeModel model;
   final EventSourcedBehaviorTestKit<Session.Command, Session.Event, SessionState> session;
 
   SessionFixture(FakeModel model, Session.Settings settings, String agentType) {
+    this(model, settings, agentType, PROJECT, UUID.randomUUID().toString());
+  }
+
+  /** A session of its own id in project {@code projectId} (a project of {@link TestProjects}, if the test made it). */
+  SessionFixture(FakeModel model, Session.Settings settings, String agentType, String projectId, String sessionId) {
     this.model = model;
     this.session =
         EventSourcedBehaviorTestKit.create(
-            testKit.system(), Session.create(UUID.randomUUID().toString(), model, TestAgents.MODELS, TestAgents.INSTANCE, settings, Clock.systemUTC()));
+            testKit.system(),
+            Session.create(sessionId, model, TestAgents.MODELS, TestAgents.INSTANCE, TestProjects.INSTANCE, settings, Clock.systemUTC()));
     var created =
         session.<StatusReply<Session.Summary>>runCommand(
-            replyTo -> new Session.Create(OWNER, PROJECT, "My session", agentType, null, replyTo));
+            replyTo -> new Session.Create(OWNER, projectId, "My session", agentType, null, replyTo));
     assertEquals(1, created.reply().getValue().lastSeq());
   }
 

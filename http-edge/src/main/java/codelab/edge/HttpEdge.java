@@ -12,14 +12,17 @@ import codelab.agent.application.AgentCounters;
 import codelab.agent.application.ProjectAgents;
 import codelab.edge.agent.AgentRoutes;
 import codelab.llm.ModelCatalog;
+import codelab.edge.project.ApprovalRuleRoutes;
 import codelab.edge.project.ProjectRoutes;
 import codelab.edge.session.SessionRoutes;
 import codelab.edge.session.SessionSocket;
 import codelab.edge.session.SessionStream;
+import codelab.project.application.ApprovalRuleDeletion;
 import codelab.project.application.DefaultProject;
 import codelab.project.application.ProjectCreation;
 import codelab.project.application.ProjectDeletion;
 import codelab.project.application.ProjectLists;
+import codelab.session.application.ApprovalDecisions;
 import codelab.session.application.SessionArchive;
 import codelab.session.application.SessionCreation;
 import codelab.session.application.SessionDirectory;
@@ -69,20 +72,26 @@ public final class HttpEdge extends AllDirectives {
     SessionLists sessionLists = new SessionLists(system, workflows, sessionDirectory);
     SessionCreation sessionCreation = new SessionCreation(system, workflows, defaultProject, archive);
     AgentRoutes agents = new AgentRoutes(system, auth.authenticator(), settings, new ProjectAgents(system, workflows), models, agentCounters);
+    ApprovalRuleRoutes approvalRules =
+        new ApprovalRuleRoutes(system, auth.authenticator(), settings, new ApprovalRuleDeletion(system, workflows));
+    ApprovalDecisions decisions =
+        new ApprovalDecisions(system, workflows, system.settings().config().getDuration("codelab.approval-rules.max-ttl"));
     ProjectRoutes.Services projectServices =
         new ProjectRoutes.Services(
             projectCreation, new ProjectLists(system, workflows, defaultProject), new ProjectDeletion(system, workflows, archive), sessionLists,
-            agents);
+            agents, approvalRules);
     Route api =
         new ErrorHandling()
             .wrap(
                 concat(
                     new HealthRoutes(settings.version()).routes(),
                     auth.routes(),
-                    new SessionSocket(system, auth.authenticator(), settings, loggedOut).route(),
-                    new SessionRoutes(system, auth.authenticator(), settings, sessionCreation, sessionLists, new SessionStream(system, settings, loggedOut)).routes(),
+                    new SessionSocket(system, auth.authenticator(), settings, loggedOut, decisions).route(),
+                    new SessionRoutes(system, auth.authenticator(), settings, sessionCreation, sessionLists,
+                        new SessionStream(system, settings, loggedOut, decisions), decisions).routes(),
                     new ProjectRoutes(system, auth.authenticator(), settings, projectServices).routes(),
-                    agents.routes()));
+                    agents.routes(),
+                    approvalRules.routes()));
     this.routes = new ResponseHeaders().wrap(new DotSegments().refuse(new Cors(settings.allowedOrigins()).wrap(api)));
   }
 

@@ -28,7 +28,7 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * Projects over REST: list, create, get, update, delete, and a project's sessions. Another user's
+ * Projects over REST: list, create, get, update, delete, and a project's sessions, agents and approval rules. Another user's
  * project is always 404, decided by the project entity itself.
  */
 public final class ProjectRoutes extends AllDirectives {
@@ -37,7 +37,9 @@ public final class ProjectRoutes extends AllDirectives {
   private static final int MAX_DESCRIPTION = 2000;
 
   /** The workflows behind the routes. */
-  public record Services(ProjectCreation creation, ProjectLists lists, ProjectDeletion deletion, SessionLists sessions, AgentRoutes agents) {}
+  public record Services(
+      ProjectCreation creation, ProjectLists lists, ProjectDeletion deletion, SessionLists sessions, AgentRoutes agents,
+      ApprovalRuleRoutes approvalRules) {}
 
   private final ActorSystem<?> system;
   private final Authenticator authenticator;
@@ -74,7 +76,8 @@ public final class ProjectRoutes extends AllDirectives {
                                                 patch(() -> JsonResponses.withJsonObject(body -> update(user, projectId, body))),
                                                 delete(() -> remove(user, projectId)))),
                                     path("sessions", () -> get(() -> Paging.fromQuery(paging -> sessions(user, projectId, paging)))),
-                                    path("agents", () -> services.agents().ofProject(user, projectId)))))));
+                                    path("agents", () -> services.agents().ofProject(user, projectId)),
+                                    path("approval-rules", () -> services.approvalRules().ofProject(user, projectId)))))));
   }
 
   private Route list(AuthenticatedUser user, Paging paging) {

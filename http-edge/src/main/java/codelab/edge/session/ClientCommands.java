@@ -1,7 +1,11 @@
 package codelab.edge.session;
 
+import codelab.project.ApprovalRuleMatch;
 import codelab.session.Session;
+import codelab.session.application.ApprovalDecisions;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -60,6 +64,58 @@ final class ClientCommands {
     String operationId = textOrNull(message, "operation_id");
     return new Parsed.Valid<>(
         replyTo -> new Session.Decide(userId, callId, decision, modifiedJson, feedback, operationId, replyTo));
+  }
+
+  /** Whether a decision carries {@code remember}: it then goes to {@link ApprovalDecisions}, not straight to the session. */
+  static boolean remembers(JsonNode message) {
+    JsonNode remember = message.get("remember");
+    return remember != null && !remember.isNull();
+  }
+
+  /** A decision that remembers a rule, read: what {@link ApprovalDecisions} is asked, or what is wrong with its shape. */
+  sealed interface RememberedDecision {
+    record Valid(ApprovalDecisions.Request request) implements RememberedDecision {}
+
+    record Invalid(String problem) implements RememberedDecision {}
+  }
+
+  /**
+   * The decision on {@code callId} (the WebSocket names it in the message, REST in the path) with its
+   * {@code remember: {scope, ttl, match: {tool_name, path_prefix?, command_prefix?}}}. A field of the
+   * wrong type is refused, never read as absent: an absent prefix would make a wider rule. Whether the
+   * rule may be made is the service's to say.
+   */
+  static RememberedDecision rememberedDecision(String userId, String sessionId, String callId, JsonNode message) {
+    String decision = textOrNull(message, "decision");
+    if (callId == null || decision == null) return new RememberedDecision.Invalid("a decision needs 'call_id' and 'decision' (approve, edit, reject)");
+    JsonNode remember = message.get("remember");
+    JsonNode match = remember.isObject() ? remember.get("match") : null;
+    if (match == null || !match.isObject()) {
+      return new RememberedDecision.Invalid("remember must be an object {scope, ttl, match: {tool_name, path_prefix?, command_prefix?}}");
+    }
+    List<String> problems = new ArrayList<>();
+    String scope = optionalString(remember, "scope", "remember.scope", problems);
+    String ttl = optionalString(remember, "ttl", "remember.ttl", problems);
+    ApprovalRuleMatch rule = new ApprovalRuleMatch(
+        optionalString(match, "tool_name", "remember.match.tool_name", problems),
+        optionalString(match, "path_prefix", "remember.match.path_prefix", problems),
+        optionalString(match, "command_prefix", "remember.match.command_prefix", problems));
+    if (!problems.isEmpty()) return new RememberedDecision.Invalid(String.join("; ", problems));
+    String feedback = textOrNull(message, "feedback");
+    String operationId = textOrNull(message, "operation_id");
+    return new RememberedDecision.Valid(new ApprovalDecisions.Request(
+        userId, sessionId, callId, decision, feedback, operationId, new ApprovalDecisions.Remember(scope, ttl, rule)));
+  }
+
+  /** A string field, stripped (blank stays blank, for the rule's checks to refuse); null when absent or JSON null; anything else is a problem. */
+  private static String optionalString(JsonNode object, String field, String name, List<String> problems) {
+    JsonNode value = object.get(field);
+    if (value == null || value.isNull()) return null;
+    if (!value.isTextual()) {
+      problems.add(name + " must be a string");
+      return null;
+    }
+    return value.asText().strip();
   }
 
   static Parsed<Done> switchAgent(String userId, JsonNode message) {

@@ -5,6 +5,7 @@ import codelab.edge.auth.LoggedOutEverywhere;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import codelab.session.Session;
 import codelab.session.SessionUpdate;
+import codelab.session.application.ApprovalDecisions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -63,6 +64,9 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
   /** The session's answer to one of the client's commands (accepted, decided, or refused). */
   private record SessionAnswered(StatusReply<?> reply) implements Input {}
 
+  /** How a decision that remembers a rule came out ({@code failure}: no answer in time). */
+  private record RuleDecisionMade(ApprovalDecisions.Outcome outcome, Throwable failure) implements Input {}
+
   private record LoggedOut(LoggedOutEverywhere event) implements Input {}
 
   /** Thrown into the outgoing stream when its buffer overflowed; the stream turns it into {@code resync}. */
@@ -77,18 +81,20 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
       String userId,
       long afterSeq,
       BoundedSourceQueue<List<ServerMessage>> out,
-      ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut) {
+      ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut,
+      ApprovalDecisions decisions) {
     return Behaviors.setup(
         context -> {
           // a user who logs out everywhere loses their open sockets too, on every node
           loggedOut.tell(Topic.subscribe(context.messageAdapter(LoggedOutEverywhere.class, LoggedOut::new)));
-          return new ClientConnection(context, session, userId, afterSeq, out);
+          return new ClientConnection(context, session, userId, afterSeq, out, decisions);
         });
   }
 
   private final EntityRef<Session.Command> session;
   private final String userId;
   private final BoundedSourceQueue<List<ServerMessage>> out;
+  private final ApprovalDecisions decisions;
   /** The highest {@code seq} delivered to the client; a re-subscription continues after it. */
   private long deliveredSeq;
   private boolean informed;
@@ -111,11 +117,13 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
       EntityRef<Session.Command> session,
       String userId,
       long afterSeq,
-      BoundedSourceQueue<List<ServerMessage>> out) {
+      BoundedSourceQueue<List<ServerMessage>> out,
+      ApprovalDecisions decisions) {
     super(context);
     this.session = session;
     this.userId = userId;
     this.out = out;
+    this.decisions = decisions;
     this.deliveredSeq = afterSeq;
     this.subscriber = context.messageAdapter(SessionUpdate.class, SessionUpdated::new);
     this.answers = (ActorRef) context.messageAdapter(StatusReply.class, reply -> new SessionAnswered(reply));
@@ -127,6 +135,7 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
     return newReceiveBuilder()
         .onMessage(SessionUpdated.class, updated -> onUpdate(updated.update()))
         .onMessage(SessionAnswered.class, answered -> onReply(answered.reply()))
+        .onMessage(RuleDecisionMade.class, this::onRuleDecisionMade)
         .onMessage(ClientStarted.class, started -> ack(started.ackTo()))
         .onMessage(ClientFrame.class, this::onFrame)
         .onMessage(SessionStopped.class, this::onSessionStopped)
@@ -290,7 +299,7 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
       case "tool_result":
         return tell(ClientCommands.toolResult(userId, message));
       case "hitl_decision":
-        return tell(ClientCommands.decision(userId, message));
+        return ClientCommands.remembers(message) ? decideAndRemember(message) : tell(ClientCommands.decision(userId, message));
       case "cancel":
         return tell(ClientCommands.cancel(userId, message));
       case "":
@@ -304,6 +313,26 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
   private <T> Behavior<Input> tell(ClientCommands.Parsed<T> parsed) {
     if (parsed instanceof ClientCommands.Parsed.Invalid<T> invalid) return reply(WireMessages.error("invalid_message", invalid.problem()));
     session.tell(((ClientCommands.Parsed.Valid<T>) parsed).command().apply(answers()));
+    return this;
+  }
+
+  /** A decision that remembers a rule goes through the decision service, as over REST; its approval_resolved comes from the session. */
+  private Behavior<Input> decideAndRemember(JsonNode message) {
+    String callId = ClientCommands.textOrNull(message, "call_id");
+    ClientCommands.RememberedDecision read = ClientCommands.rememberedDecision(userId, session.getEntityId(), callId, message);
+    if (read instanceof ClientCommands.RememberedDecision.Invalid invalid) return reply(WireMessages.error("invalid_message", invalid.problem()));
+    getContext().pipeToSelf(decisions.decide(((ClientCommands.RememberedDecision.Valid) read).request()), RuleDecisionMade::new);
+    return this;
+  }
+
+  private Behavior<Input> onRuleDecisionMade(RuleDecisionMade made) {
+    if (made.failure() != null) {
+      return reply(WireMessages.error("unavailable", "the decision was not confirmed in time; its rule may exist: see the project's approval rules"));
+    }
+    if (made.outcome() instanceof ApprovalDecisions.Invalid invalid) return reply(WireMessages.error("invalid_message", invalid.problem()));
+    if (made.outcome() instanceof ApprovalDecisions.Refused refused) {
+      return reply(WireMessages.error(WireMessages.codeOf(refused.reason()), refused.reason().message()));
+    }
     return this;
   }
 

@@ -66,7 +66,8 @@ sealed interface ServerMessage {
       long seq, String callId, String toolName, JsonNode arguments, String reason, String deadline, Boolean resent)
       implements Persisted {}
 
-  record ApprovalResolved(long seq, String callId, String decision, JsonNode arguments, String feedback) implements Persisted {}
+  /** {@code ruleId}: the approval rule that approved the call (v1.1 "Approvals across sessions"); absent when a person or the deadline decided. */
+  record ApprovalResolved(long seq, String callId, String decision, JsonNode arguments, String feedback, String ruleId) implements Persisted {}
 
   record ToolResultRecorded(long seq, String callId) implements Persisted {}
 

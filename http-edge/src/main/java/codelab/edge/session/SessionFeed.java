@@ -2,6 +2,7 @@ package codelab.edge.session;
 
 import codelab.edge.auth.LoggedOutEverywhere;
 import codelab.session.Session;
+import codelab.session.application.ApprovalDecisions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -43,12 +44,16 @@ final class SessionFeed {
   private final ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut;
   private final int bufferSize;
   private final Duration askTimeout;
+  private final ApprovalDecisions decisions;
 
-  SessionFeed(ActorSystem<?> system, ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut, int bufferSize, Duration askTimeout) {
+  SessionFeed(
+      ActorSystem<?> system, ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut, int bufferSize, Duration askTimeout,
+      ApprovalDecisions decisions) {
     this.system = system;
     this.loggedOut = loggedOut;
     this.bufferSize = bufferSize;
     this.askTimeout = askTimeout;
+    this.decisions = decisions;
   }
 
   /** Only the session's owner follows it; for anyone else it is the same as a session that does not exist. */
@@ -68,7 +73,7 @@ final class SessionFeed {
         Source.<List<ServerMessage>>queue(HAND_OVER_CAPACITY).preMaterialize(materializer);
     ActorRef<ClientConnection.Input> connection =
         system.systemActorOf(
-            ClientConnection.create(Session.entityRef(system, sessionId), userId, afterSeq, outgoing.first(), loggedOut),
+            ClientConnection.create(Session.entityRef(system, sessionId), userId, afterSeq, outgoing.first(), loggedOut, decisions),
             "connection-" + UUID.randomUUID(),
             Props.empty());
     return new Opened(connection, endingInResync(outgoing.second(), bufferSize));

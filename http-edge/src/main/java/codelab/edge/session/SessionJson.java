@@ -1,6 +1,7 @@
 package codelab.edge.session;
 
 import codelab.edge.Paging;
+import codelab.edge.project.ApprovalRuleJson;
 import codelab.session.MessageRole;
 import codelab.session.Session;
 import codelab.session.SessionState;
@@ -82,7 +83,8 @@ public final class SessionJson {
     }
   }
 
-  public record Decided(String callId, String decision) {}
+  /** {@code rule}: the approval rule the decision made ({@code remember}); absent otherwise. */
+  public record Decided(String callId, String decision, ApprovalRuleJson.RuleBody rule) {}
 
   /**
    * A message taken over REST: its {@code seq} (where its answer follows on the stream) and operation

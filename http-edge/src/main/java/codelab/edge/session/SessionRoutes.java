@@ -12,8 +12,10 @@ import codelab.edge.Paging;
 import codelab.edge.WireJson;
 import codelab.edge.auth.AuthenticatedUser;
 import codelab.edge.auth.Authenticator;
+import codelab.edge.project.ApprovalRuleJson;
 import codelab.session.Session;
 import codelab.session.SessionError;
+import codelab.session.application.ApprovalDecisions;
 import codelab.session.application.SessionCreation;
 import codelab.session.application.SessionLists;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,16 +47,18 @@ public final class SessionRoutes extends AllDirectives {
   private final SessionCreation creation;
   private final SessionLists lists;
   private final SessionStream stream;
+  private final ApprovalDecisions decisions;
 
   public SessionRoutes(
       ActorSystem<?> system, Authenticator authenticator, EdgeSettings settings, SessionCreation creation, SessionLists lists,
-      SessionStream stream) {
+      SessionStream stream, ApprovalDecisions decisions) {
     this.system = system;
     this.authenticator = authenticator;
     this.settings = settings;
     this.creation = creation;
     this.lists = lists;
     this.stream = stream;
+    this.decisions = decisions;
   }
 
   static boolean isSessionId(String value) {
@@ -215,20 +219,40 @@ public final class SessionRoutes extends AllDirectives {
     return ErrorHandling.onRefusal(failure, SessionError::ofMessage, ApiError::badRequest);
   }
 
-  /** A decision over REST: the same command as a hitl_decision on the WebSocket, from any device. */
+  /**
+   * A decision over REST: the same command as a hitl_decision on the WebSocket, from any device; one
+   * that remembers a rule goes through {@link ApprovalDecisions}, as on the WebSocket.
+   */
   private Route decide(AuthenticatedUser user, String sessionId, String callId, JsonNode body) {
     if (!isSessionId(sessionId)) return complete(ApiError.notFound("session"));
     String decision = JsonResponses.text(body, "decision");
     if (decision == null) return complete(ApiError.badRequest("decision is required: approve, edit or reject"));
+    if (ClientCommands.remembers(body)) return decideAndRemember(user, sessionId, callId, body);
     JsonNode modified = body.get("modified_arguments");
     String modifiedJson = modified == null || modified.isNull() ? null : modified.toString();
     String feedback = JsonResponses.text(body, "feedback");
+    String operationId = JsonResponses.text(body, "operation_id");
     CompletionStage<HttpResponse> response =
         Session.entityRef(system, sessionId)
             .<Session.Decision>askWithStatus(
-                replyTo -> new Session.Decide(user.userId(), callId, decision, modifiedJson, feedback, replyTo), settings.askTimeout())
-            .thenApply(decided -> JsonResponses.response(StatusCodes.OK, new SessionJson.Decided(callId, decided.decision())))
+                replyTo -> new Session.Decide(user.userId(), callId, decision, modifiedJson, feedback, operationId, replyTo), settings.askTimeout())
+            .thenApply(decided -> JsonResponses.response(StatusCodes.OK, new SessionJson.Decided(callId, decided.decision(), null)))
             .exceptionallyCompose(SessionRoutes::refusal);
     return completeWithFuture(response);
+  }
+
+  /** 200 with the rule made; 400 for a rule that may not be made (with why); 404, 409 as for any decision. */
+  private Route decideAndRemember(AuthenticatedUser user, String sessionId, String callId, JsonNode body) {
+    ClientCommands.RememberedDecision read = ClientCommands.rememberedDecision(user.userId(), sessionId, callId, body);
+    if (read instanceof ClientCommands.RememberedDecision.Invalid invalid) return complete(ApiError.badRequest(invalid.problem()));
+    ApprovalDecisions.Request request = ((ClientCommands.RememberedDecision.Valid) read).request();
+    return completeWithFuture(decisions.decide(request).thenApply(outcome -> {
+      if (outcome instanceof ApprovalDecisions.Decided decided) {
+        ApprovalRuleJson.RuleBody rule = decided.rule() == null ? null : ApprovalRuleJson.RuleBody.of(decided.projectId(), decided.rule());
+        return JsonResponses.response(StatusCodes.OK, new SessionJson.Decided(callId, decided.decision().decision(), rule));
+      }
+      if (outcome instanceof ApprovalDecisions.Refused refused) return ErrorHandling.refused(refused.reason());
+      return ApiError.badRequest(((ApprovalDecisions.Invalid) outcome).problem());
+    }));
   }
 }

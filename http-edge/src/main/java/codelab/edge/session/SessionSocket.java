@@ -7,6 +7,7 @@ import codelab.edge.EdgeSettings;
 import codelab.edge.auth.AuthenticatedUser;
 import codelab.edge.auth.Authenticator;
 import codelab.edge.auth.LoggedOutEverywhere;
+import codelab.session.application.ApprovalDecisions;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -44,11 +45,12 @@ public final class SessionSocket extends AllDirectives {
   private final SessionFeed feed;
 
   public SessionSocket(
-      ActorSystem<?> system, Authenticator authenticator, EdgeSettings settings, ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut) {
+      ActorSystem<?> system, Authenticator authenticator, EdgeSettings settings, ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut,
+      ApprovalDecisions decisions) {
     this.system = system;
     this.authenticator = authenticator;
     this.settings = settings;
-    this.feed = new SessionFeed(system, loggedOut, settings.socketBufferSize(), settings.askTimeout());
+    this.feed = new SessionFeed(system, loggedOut, settings.socketBufferSize(), settings.askTimeout(), decisions);
   }
 
   public Route route() {

@@ -4,6 +4,7 @@ import codelab.edge.ApiError;
 import codelab.edge.EdgeSettings;
 import codelab.edge.auth.AuthenticatedUser;
 import codelab.edge.auth.LoggedOutEverywhere;
+import codelab.session.application.ApprovalDecisions;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.pekko.NotUsed;
@@ -31,8 +32,9 @@ public final class SessionStream extends AllDirectives {
 
   private final SessionFeed feed;
 
-  public SessionStream(ActorSystem<?> system, EdgeSettings settings, ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut) {
-    this.feed = new SessionFeed(system, loggedOut, settings.socketBufferSize(), settings.askTimeout());
+  public SessionStream(
+      ActorSystem<?> system, EdgeSettings settings, ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut, ApprovalDecisions decisions) {
+    this.feed = new SessionFeed(system, loggedOut, settings.socketBufferSize(), settings.askTimeout(), decisions);
   }
 
   Route route(AuthenticatedUser user, String sessionId) {

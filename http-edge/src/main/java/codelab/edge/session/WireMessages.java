@@ -1,5 +1,6 @@
 package codelab.edge.session;
 
+import codelab.EntityError;
 import codelab.edge.WireJson;
 import codelab.session.SessionError;
 import codelab.session.SessionUpdate;
@@ -46,7 +47,7 @@ final class WireMessages {
           u.seq(), u.callId(), u.toolName(), arguments(u.argumentsJson()), u.reason(), u.deadline().toString(), resent(u.resent()));
     } else if (update instanceof SessionUpdate.ApprovalResolved u) {
       JsonNode arguments = u.argumentsJson() == null ? null : arguments(u.argumentsJson());
-      return new ServerMessage.ApprovalResolved(u.seq(), u.callId(), u.decision(), arguments, u.feedback());
+      return new ServerMessage.ApprovalResolved(u.seq(), u.callId(), u.decision(), arguments, u.feedback(), u.ruleId());
     } else if (update instanceof SessionUpdate.ToolResultRecorded u) {
       return new ServerMessage.ToolResultRecorded(u.seq(), u.callId());
     } else if (update instanceof SessionUpdate.TurnCancelled u) {
@@ -103,13 +104,16 @@ final class WireMessages {
 
   /** The error code a client sees for a session's refusal of its command. */
   static String codeOf(String sessionError) {
-    return SessionError.ofMessage(sessionError)
-        .map(error -> switch (error.kind()) {
-          case NOT_FOUND -> "not_found";
-          case INVALID -> "invalid_message";
-          case CONFLICT -> "conflict";
-        })
-        .orElse("rejected");
+    return SessionError.ofMessage(sessionError).map(WireMessages::codeOf).orElse("rejected");
+  }
+
+  /** The error code a client sees for an entity's refusal, by its kind. */
+  static String codeOf(EntityError error) {
+    return switch (error.kind()) {
+      case NOT_FOUND -> "not_found";
+      case INVALID -> "invalid_message";
+      case CONFLICT -> "conflict";
+    };
   }
 
   /** A call's arguments as the JSON object the model sent; text that is not JSON is passed on as a string. */

@@ -2,10 +2,14 @@ package codelab.edge.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import codelab.edge.WireJson;
+import codelab.project.ApprovalRuleMatch;
 import codelab.session.Session;
+import codelab.session.application.ApprovalDecisions;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +65,36 @@ class ClientCommandsTest {
         "u", json("{\"call_id\":\"c\",\"decision\":\"edit\",\"modified_arguments\":{\"path\":\"b\"},\"operation_id\":\"op\"}")));
     assertEquals(new Session.Decide("u", "c", "edit", "{\"path\":\"b\"}", null, "op", null), decide);
     problem(ClientCommands.decision("u", json("{\"call_id\":\"c\"}")));
+  }
+
+  @Test
+  void aDecisionThatRemembersARuleIsReadForTheDecisionService() throws Exception {
+    JsonNode message = json("{\"call_id\":\"c\",\"decision\":\"approve\",\"operation_id\":\"op\",\"remember\":{\"scope\":\"session\","
+        + "\"ttl\":\"PT1H\",\"match\":{\"tool_name\":\"write_file\",\"path_prefix\":\" docs \"}}}");
+    assertTrue(ClientCommands.remembers(message));
+    var read = assertInstanceOf(ClientCommands.RememberedDecision.Valid.class, ClientCommands.rememberedDecision("u", "s", "c", message));
+    assertEquals(new ApprovalDecisions.Request("u", "s", "c", "approve", null, "op",
+        new ApprovalDecisions.Remember("session", "PT1H", new ApprovalRuleMatch("write_file", "docs", null))), read.request());
+    assertFalse(ClientCommands.remembers(json("{\"call_id\":\"c\",\"decision\":\"approve\",\"remember\":null}")));
+  }
+
+  @Test
+  void aRememberOfTheWrongShapeIsRefusedNeverReadAsAWiderRule() throws Exception {
+    assertEquals("remember.match.path_prefix must be a string", rememberProblem("{\"scope\":\"session\",\"ttl\":\"PT1H\","
+        + "\"match\":{\"tool_name\":\"write_file\",\"path_prefix\":[\"docs\"]}}"));
+    assertTrue(rememberProblem("{\"scope\":\"session\",\"ttl\":\"PT1H\"}").startsWith("remember must be an object"));
+    assertTrue(rememberProblem("\"always\"").startsWith("remember must be an object"));
+    assertEquals("remember.ttl must be a string", rememberProblem("{\"scope\":\"session\",\"ttl\":3600,\"match\":{\"tool_name\":\"write_file\"}}"));
+    var blank = assertInstanceOf(ClientCommands.RememberedDecision.Valid.class, ClientCommands.rememberedDecision("u", "s", "c",
+        json("{\"decision\":\"approve\",\"remember\":{\"scope\":\"session\",\"ttl\":\"PT1H\",\"match\":{\"tool_name\":\"write_file\",\"path_prefix\":\" \"}}}")));
+    assertEquals("", blank.request().remember().match().pathPrefix(), "blank stays blank, for the rule's checks to refuse, not absent");
+    assertInstanceOf(ClientCommands.RememberedDecision.Invalid.class,
+        ClientCommands.rememberedDecision("u", "s", null, json("{\"decision\":\"approve\",\"remember\":{}}")));
+  }
+
+  private static String rememberProblem(String remember) throws Exception {
+    JsonNode message = json("{\"decision\":\"approve\",\"remember\":" + remember + "}");
+    return assertInstanceOf(ClientCommands.RememberedDecision.Invalid.class, ClientCommands.rememberedDecision("u", "s", "c", message)).problem();
   }
 
   @Test

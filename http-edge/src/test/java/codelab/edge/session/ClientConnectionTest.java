@@ -8,6 +8,8 @@ import codelab.edge.auth.LoggedOutEverywhere;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import codelab.session.Session;
 import codelab.session.SessionUpdate;
+import codelab.session.application.ApprovalDecisions;
+import codelab.WorkflowSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
@@ -36,6 +38,9 @@ class ClientConnectionTest {
   private final TestProbe<Session.Command> session = testKit.createTestProbe();
   private static final ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut =
       testKit.spawn(Topic.create(LoggedOutEverywhere.class, "logged-out-everywhere"));
+  /** Not reached by these tests: no decision here remembers a rule. */
+  private static final ApprovalDecisions decisions =
+      new ApprovalDecisions(testKit.system(), new WorkflowSettings(Duration.ofSeconds(1), 1), Duration.ofDays(1));
 
   @Test
   void aClientThatFallsBehindItsBufferGetsResyncAndIsDropped() throws Exception {
@@ -132,7 +137,7 @@ class ClientConnectionTest {
 
   private ActorRef<ClientConnection.Input> connect(BoundedSourceQueue<List<ServerMessage>> queue, long afterSeq) {
     return testKit.spawn(
-        ClientConnection.create(TestEntityRef.of(Session.ENTITY_KEY, "s-1", session.getRef()), "user-1", afterSeq, queue, loggedOut));
+        ClientConnection.create(TestEntityRef.of(Session.ENTITY_KEY, "s-1", session.getRef()), "user-1", afterSeq, queue, loggedOut, decisions));
   }
 
   private ActorRef<SessionUpdate> subscribed(long lastSeq) {

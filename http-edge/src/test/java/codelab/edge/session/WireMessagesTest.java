@@ -27,6 +27,9 @@ class WireMessagesTest {
         text(new SessionUpdate.ApprovalRequired(6, "c", "write_file", "{}", "why", Instant.parse("2026-12-01T10:00:00Z"), true)));
     assertEquals("{\"type\":\"approval_resolved\",\"seq\":7,\"call_id\":\"c\",\"decision\":\"reject\",\"feedback\":\"no\"}",
         text(new SessionUpdate.ApprovalResolved(7, "c", "reject", null, "no")));
+    assertEquals("{\"type\":\"approval_resolved\",\"seq\":7,\"call_id\":\"c\",\"decision\":\"approve\",\"arguments\":{\"path\":\"docs/a.md\"},"
+            + "\"rule_id\":\"r\"}",
+        text(new SessionUpdate.ApprovalResolved(7, "c", "approve", "{\"path\":\"docs/a.md\"}", null, "r")));
     assertEquals("{\"type\":\"turn_failed\",\"seq\":8,\"turn_id\":\"t\",\"error\":\"boom\"}",
         text(new SessionUpdate.TurnFailed(8, "t", "boom")));
   }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.postgresql.PGStatement;
 
 /**
  * The agent_memory and agent_memory_clock tables (V7__agent_memory.sql): the SQL of every read and
@@ -154,6 +155,9 @@ final class MemoryTable {
             "SELECT memory_id, added_no, change_no, deleted, embedding FROM agent_memory WHERE agent_id = ? AND change_no > ? ORDER BY change_no")) {
       // PostgreSQL streams with a fetch size only inside a transaction (the caller's)
       select.setFetchSize(2000);
+      // and sends the vectors as bytes rather than hex text only to a statement prepared on the server,
+      // which by default it is from the fifth run on a connection: a cold load is usually an early one
+      if (select.isWrapperFor(PGStatement.class)) select.unwrap(PGStatement.class).setPrepareThreshold(-1);
       select.setString(1, agentId);
       select.setLong(2, changeNo);
       try (ResultSet rows = select.executeQuery()) {
@@ -197,17 +201,17 @@ final class MemoryTable {
   static Map<String, Memory> live(Connection connection, String agentId, Collection<String> memoryIds) throws SQLException {
     if (memoryIds.isEmpty()) return Map.of();
     String placeholders = String.join(", ", Collections.nCopies(memoryIds.size(), "?"));
+    // by the primary key alone: with agent_id in the condition PostgreSQL may also read the agent's
+    // whole index (a bitmap AND over 100,000 entries) before its statistics know better
     try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT " + MEMORY_COLUMNS + " FROM agent_memory WHERE agent_id = ? AND deleted = FALSE AND memory_id IN (" + placeholders + ")")) {
-      select.setString(1, agentId);
-      int parameter = 2;
+        connection.prepareStatement("SELECT " + MEMORY_COLUMNS + ", deleted FROM agent_memory WHERE memory_id IN (" + placeholders + ")")) {
+      int parameter = 1;
       for (String id : memoryIds) select.setString(parameter++, id);
       Map<String, Memory> found = new HashMap<>();
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           Memory memory = memory(rows);
-          found.put(memory.id(), memory);
+          if (memory.agentId().equals(agentId) && !rows.getBoolean("deleted")) found.put(memory.id(), memory);
         }
       }
       return found;

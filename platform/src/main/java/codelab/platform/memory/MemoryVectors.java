@@ -41,6 +41,7 @@ final class MemoryVectors {
   record Scored(String memoryId, double score) {}
 
   private static final int COMPACT_AT_HOLES = 1024;
+  private static final int MIN_CAPACITY = 16;
 
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<String, Integer> slots = new HashMap<>();
@@ -49,8 +50,8 @@ final class MemoryVectors {
   // slots below this index are all holes left by evictions: the next eviction starts here
   private int evictedSlots;
   private int dimensions = -1;
-  private String[] ids = new String[16];
-  private long[] addedNos = new long[16];
+  private String[] ids = new String[MIN_CAPACITY];
+  private long[] addedNos = new long[MIN_CAPACITY];
   private float[] vectors = new float[0];
   private int used;
   private int holes;
@@ -71,6 +72,8 @@ final class MemoryVectors {
       }
       evictThrough(clock.evictedThrough());
       if (holes > COMPACT_AT_HOLES && holes > used / 4) compact();
+      // a cold load grew the arrays step by step: give back what they will not need soon
+      if (ids.length > used + used / 4 + MIN_CAPACITY) resize(used + used / 8 + MIN_CAPACITY);
       live = used - holes;
       bytes = (long) ids.length * (Long.BYTES + 2L * Integer.BYTES) + (long) vectors.length * Float.BYTES + live * 120L;
     } finally {
@@ -105,6 +108,11 @@ final class MemoryVectors {
   /** Memories held (not deleted), as of the last catch-up. */
   int size() {
     return live;
+  }
+
+  /** The length of the vectors held; 0 before the first. */
+  int dimensions() {
+    return Math.max(dimensions, 0);
   }
 
   /** About how much heap these vectors take, as of the last catch-up. */
@@ -151,9 +159,13 @@ final class MemoryVectors {
   }
 
   private void grow() {
-    int capacity = ids.length * 2;
+    resize(ids.length + ids.length / 2);
+  }
+
+  private void resize(int capacity) {
     ids = Arrays.copyOf(ids, capacity);
     addedNos = Arrays.copyOf(addedNos, capacity);
+    vectors = Arrays.copyOf(vectors, capacity * Math.max(dimensions, 0));
   }
 
   private void compact() {
@@ -174,21 +186,32 @@ final class MemoryVectors {
     evictedSlots = 0;
   }
 
-  // four sums: the JIT does not vectorise a float reduction (its order would change the result), so independent sums are what runs in parallel
+  // eight sums: the JIT does not vectorise a float reduction (that would change its rounding), so
+  // independent sums are what lets the multiplications overlap; a scan of 100,000 vectors of 384
+  // dimensions then runs at about the speed memory delivers them
   private double dot(int offset, float[] query) {
     float s0 = 0;
     float s1 = 0;
     float s2 = 0;
     float s3 = 0;
+    float s4 = 0;
+    float s5 = 0;
+    float s6 = 0;
+    float s7 = 0;
     int i = 0;
     int n = query.length;
-    for (; i + 3 < n; i += 4) {
-      s0 += vectors[offset + i] * query[i];
-      s1 += vectors[offset + i + 1] * query[i + 1];
-      s2 += vectors[offset + i + 2] * query[i + 2];
-      s3 += vectors[offset + i + 3] * query[i + 3];
+    for (; i + 7 < n; i += 8) {
+      int at = offset + i;
+      s0 += vectors[at] * query[i];
+      s1 += vectors[at + 1] * query[i + 1];
+      s2 += vectors[at + 2] * query[i + 2];
+      s3 += vectors[at + 3] * query[i + 3];
+      s4 += vectors[at + 4] * query[i + 4];
+      s5 += vectors[at + 5] * query[i + 5];
+      s6 += vectors[at + 6] * query[i + 6];
+      s7 += vectors[at + 7] * query[i + 7];
     }
     for (; i < n; i++) s0 += vectors[offset + i] * query[i];
-    return (s0 + s1) + (s2 + s3);
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 }

@@ -35,8 +35,4 @@ final class RecallCache {
       oldest.remove();
     }
   }
-
-  synchronized int agents() {
-    return agents.size();
-  }
 }

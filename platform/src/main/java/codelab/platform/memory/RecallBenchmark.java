@@ -38,7 +38,7 @@ import org.apache.pekko.http.javadsl.Http;
  *
  * One agent is filled to each size in turn (synthetic memories embedded by the scripted model over
  * HTTP, stored in JDBC batches), then measured: a cold load of its vectors by a node that holds none,
- * the scan alone, a search with the query's embedding at hand (catch-up, scan, reading the memories
+ * the catch-up when nothing changed, the scan alone, a search with the query's embedding at hand (catch-up, scan, reading the memories
  * back), the scripted model's embedding of a query over HTTP alone, the whole recall (that embedding,
  * then the search), and a search right after
  * another node added a memory (a catch-up that reads one row). Writes every sample as JSON; figures,

@@ -11,7 +11,6 @@ import codelab.llm.LlmException;
 import codelab.platform.scripted.ScriptedModelServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -151,21 +151,27 @@ class OpenAiEmbeddingsClientTest {
   }
 
   @Test
-  void aNodeWithoutAModelEmbedsWithTheScriptedOneAndAConfiguredEndpointNeedsAnEmbeddingModel() throws Exception {
-    ActorTestKit local = ActorTestKit.create(ConfigFactory.parseMap(Map.of("codelab.scripted-model.token-delay-ms", 0))
-        .withFallback(ConfigFactory.parseResources("codelab.conf")).resolve());
-    ActorTestKit configured = ActorTestKit.create(ConfigFactory.parseMap(Map.of("codelab.llm.base-url", "http://127.0.0.1:9/v1"))
-        .withFallback(ConfigFactory.parseResources("codelab.conf")).resolve());
-    try {
-      float[] vector = await(ConfiguredModels.start(local.system()).embeddings().embed("hello world"));
-      assertEquals(384, vector.length);
+  void theNodesEmbeddingsAreTheScriptedModelsOrTheConfiguredModelAtTheDefaultEndpoint() throws Exception {
+    Function<String, String> noEnvironment = Map.<String, String>of()::get;
 
-      LlmException failure = failureOf(ConfiguredModels.start(configured.system()).embeddings().embed("hello world"));
+    Embeddings scriptedOnes = ConfiguredModels.start(testKit.system(), LlmConfig.codelab("codelab.scripted-model.token-delay-ms = 0"), noEnvironment)
+        .embeddings();
+    assertEquals(384, await(scriptedOnes.embed("hello world")).length);
+
+    AtomicReference<JsonNode> sent = new AtomicReference<>();
+    try (StubServer server = StubServer.start(testKit.system(), (request, body) -> {
+      sent.set(read(body));
+      return json(StatusCodes.OK, "{\"data\":[{\"index\":0,\"embedding\":[0.6,0.8]}]}");
+    })) {
+      String endpoint = "codelab.llm { base-url = \"" + server.baseUrl() + "\", model = \"chat-model\" }";
+      Embeddings configured = ConfiguredModels.start(testKit.system(),
+          LlmConfig.codelab(endpoint + "\ncodelab.llm.embedding-model = \"embed-model\""), noEnvironment).embeddings();
+      assertArrayEquals(new float[] {0.6f, 0.8f}, await(configured.embed("hello world")));
+      assertEquals("embed-model", sent.get().path("model").asText());
+
+      Embeddings unnamed = ConfiguredModels.start(testKit.system(), LlmConfig.codelab(endpoint), noEnvironment).embeddings();
+      LlmException failure = failureOf(unnamed.embed("hello world"));
       assertTrue(failure.getMessage().contains("CODELAB_LLM_EMBEDDING_MODEL"), failure.getMessage());
-    } finally {
-      Http.get(local.system()).shutdownAllConnectionPools().toCompletableFuture().get(5, TimeUnit.SECONDS);
-      local.shutdownTestKit();
-      configured.shutdownTestKit();
     }
   }
 

@@ -32,21 +32,32 @@ final class SessionFixture {
   static Session.Settings settings() {
     return new Session.Settings(
         PersistenceTestKitReadJournal.Identifier(), 100, 2, 25, Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10),
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5), 5, 0.3);
   }
 
   final FakeModel model;
   final EventSourcedBehaviorTestKit<Session.Command, Session.Event, SessionState> session;
+  final String sessionId = UUID.randomUUID().toString();
 
   SessionFixture(FakeModel model, Session.Settings settings, String agentType) {
+    this(model, settings, agentType, null);
+  }
+
+  /** A session that talks to agent {@code agentId} (of the fixture's project and owner). */
+  SessionFixture(FakeModel model, Session.Settings settings, String agentType, String agentId) {
     this.model = model;
     this.session =
         EventSourcedBehaviorTestKit.create(
-            testKit.system(), Session.create(UUID.randomUUID().toString(), model, TestAgents.MODELS, TestAgents.INSTANCE, settings, Clock.systemUTC()));
+            testKit.system(), Session.create(sessionId, model, TestAgents.MODELS, TestAgents.INSTANCE, TestMemories.INSTANCE, settings, Clock.systemUTC()));
     var created =
         session.<StatusReply<Session.Summary>>runCommand(
-            replyTo -> new Session.Create(OWNER, PROJECT, "My session", agentType, null, replyTo));
+            replyTo -> new Session.Create(OWNER, PROJECT, "My session", agentType, agentId, replyTo));
     assertEquals(1, created.reply().getValue().lastSeq());
+  }
+
+  /** Every event the session has persisted. */
+  List<Object> journal() {
+    return session.persistenceTestKit().persistedInStorage("Session|" + sessionId);
   }
 
   Session.Accepted post(String content, String operationId) {

@@ -97,9 +97,11 @@ final class JdbcAgentMemories implements AgentMemories {
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return CompletableFuture.supplyAsync(() -> inTransaction("list the memories of agent " + agentId, connection -> new MemoryPage(
-        MemoryTable.newestFirst(connection, agentId, offset, limit),
-        MemoryTable.counts(connection, agentId).map(MemoryTable.Counts::live).orElse(0L))), blocking);
+    // counted first: each statement sees what was committed before it began, so a page never misses a memory its total counts
+    return CompletableFuture.supplyAsync(() -> inTransaction("list the memories of agent " + agentId, connection -> {
+      long total = MemoryTable.counts(connection, agentId).map(MemoryTable.Counts::live).orElse(0L);
+      return new MemoryPage(MemoryTable.newestFirst(connection, agentId, offset, limit), total);
+    }), blocking);
   }
 
   @Override

@@ -45,8 +45,20 @@ public record AgentConfiguration(
         change.systemPrompt() != null ? change.systemPrompt() : systemPrompt,
         change.model() == null ? model : change.model().isBlank() ? null : change.model().strip(),
         change.tools() != null ? change.tools() : tools,
-        change.requireApproval() != null ? change.requireApproval() : requireApproval,
+        change.requireApproval() != null ? change.requireApproval() : approvalFor(change.tools()),
         change.memoryEnabled() != null ? change.memoryEnabled() : memoryEnabled);
+  }
+
+  /**
+   * The approval policy when only the tools change: tools kept keep their policy, a tool added waits
+   * for a human when it changes the workspace or runs commands (as in a new agent), a tool removed
+   * leaves it. Never fewer approvals than the change names.
+   */
+  private List<String> approvalFor(List<String> newTools) {
+    if (newTools == null) return requireApproval;
+    return newTools.stream()
+        .filter(t -> tools.contains(t) ? requireApproval.contains(t) : IdeTool.named(t).map(IdeTool::needsApprovalByDefault).orElse(false))
+        .toList();
   }
 
   /**

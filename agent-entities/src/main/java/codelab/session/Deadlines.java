@@ -54,6 +54,9 @@ public record Deadlines(Duration toolTimeout, Duration turnCheck) {
   public List<Change> after(Session.Event event) {
     if (event instanceof Session.TurnStarted e) {
       return List.of(new Due(new Deadline(Kind.RUNNING_TURN, null), e.at().plus(turnCheck)));
+    } else if (event instanceof Session.UserMessageAccepted e) {
+      // its turn starts once the agent answers: a node that stops in between leaves a message that only a wake-up starts
+      return List.of(new Due(new Deadline(Kind.RUNNING_TURN, null), e.at().plus(turnCheck)));
     } else if (event instanceof Session.ToolCallRequested e && !e.requiresApproval()) {
       return List.of(new Due(Deadline.toolCall(e.call().callId()), e.at().plus(toolTimeout)));
     } else if (event instanceof Session.ApprovalRequested e) {

@@ -15,10 +15,24 @@ final class ModelContext {
 
   private ModelContext() {}
 
-  static List<LlmMessage> of(String systemPrompt, List<SessionState.ChatMessage> messages) {
+  /** How much of each memory goes into a context: the top few, not a second conversation. */
+  static final int MEMORY_EXCERPT = 2_000;
+
+  /**
+   * {@code remembered}: the agent's memories recalled for this turn, most relevant first (null or
+   * empty: none), put after the prompt as a system message of their own.
+   */
+  static List<LlmMessage> of(String systemPrompt, List<String> remembered, List<SessionState.ChatMessage> messages) {
     Map<String, String> providerIds = new HashMap<>();
-    List<LlmMessage> context = new ArrayList<>(messages.size() + 1);
+    List<LlmMessage> context = new ArrayList<>(messages.size() + 2);
     context.add(LlmMessage.system(systemPrompt));
+    if (remembered != null && !remembered.isEmpty()) {
+      StringBuilder note = new StringBuilder("What you remember from earlier conversations that may help here (most relevant first):");
+      for (String memory : remembered) {
+        note.append("\n- ").append(memory.length() > MEMORY_EXCERPT ? memory.substring(0, MEMORY_EXCERPT) + "…" : memory);
+      }
+      context.add(LlmMessage.system(note.toString()));
+    }
     for (SessionState.ChatMessage message : messages) {
       if (message.role() == MessageRole.TOOL) {
         String providerId = providerIds.getOrDefault(message.toolCallId(), message.toolCallId());
@@ -36,5 +50,15 @@ final class ModelContext {
       }
     }
     return context;
+  }
+
+  /** A completed turn as its agent remembers it: what the user asked and what it answered. */
+  static String memoryOf(SessionState state, String turnId, String answer) {
+    String asked = state.messages().stream()
+        .filter(m -> m.role() == MessageRole.USER && turnId.equals(m.turnId()))
+        .map(SessionState.ChatMessage::content)
+        .reduce((first, second) -> second)
+        .orElse("");
+    return "User: " + asked + "\nAssistant: " + answer;
   }
 }

@@ -5,6 +5,7 @@ import codelab.agent.Agent;
 import codelab.agent.AgentError;
 import codelab.agent.AgentProfile;
 import codelab.agent.Agents;
+import codelab.agent.memory.AgentMemories;
 import codelab.agent.StarterTeam;
 import codelab.Refusal;
 import codelab.llm.LlmClient;
@@ -96,11 +97,13 @@ public final class Session
    * @param approvalTimeout how long an approval waits for a human before it expires (a rejection)
    * @param idleTimeout how long a session with no turn and no subscriber stays in memory
    * @param agentTimeout how long a turn start waits for the agent's answer before the turn fails
+   * @param recallLimit how many memories an agent with memory recalls at most for a turn
+   * @param recallMinScore how similar (cosine) to the turn's message a memory must be to be recalled
    * @param approvalRuleTimeout how long an approval request waits for its project to say whether a rule approves it
    */
   public record Settings(
       String readJournalPluginId, int snapshotEvery, int maxTurnAttempts, int maxSteps, Duration toolTimeout, Duration approvalTimeout,
-      Duration idleTimeout, Duration agentTimeout, Duration approvalRuleTimeout) {
+      Duration idleTimeout, Duration agentTimeout, int recallLimit, double recallMinScore, Duration approvalRuleTimeout) {
 
     /** From {@code codelab.session} (this module's reference.conf). */
     public static Settings fromConfig(com.typesafe.config.Config config) {
@@ -114,6 +117,8 @@ public final class Session
           session.getDuration("approval-timeout"),
           session.getDuration("idle-timeout"),
           session.getDuration("agent-timeout"),
+          session.getInt("recall-limit"),
+          session.getDouble("recall-min-score"),
           session.getDuration("approval-rule-timeout"));
     }
   }
@@ -226,6 +231,8 @@ public final class Session
   record ModelStreamFailed(String turnId, String error) implements Command, NoSerializationVerificationNeeded {}
   record InterruptedTurnFound(String turnId) implements Command, NoSerializationVerificationNeeded {}
   record ToolCallTimedOut(String callId) implements Command, NoSerializationVerificationNeeded {}
+  /** The memories recalled for the turn's first model call (none when recall failed: the turn goes on without). */
+  record MemoriesRecalled(String turnId, List<String> memories) implements Command, NoSerializationVerificationNeeded {}
   /** The agent's answer at a turn start ({@code turnId} empty: for a new turn); {@code problem} when it did not answer. */
   record AgentAnswered(String turnId, Agent.ForTurn agent, String problem) implements Command, NoSerializationVerificationNeeded {}
   /** The agent a switch by id names, checked: it is the owner's, of this project, and not archived; or why not. */
@@ -328,6 +335,12 @@ public final class Session
   public record AssistantReplied(String turnId, String content, Usage usage, int contextMessages, int omittedMessages, Instant at)
       implements Event {}
 
+  /**
+   * What the turn's agent (with memory enabled) remembers of it: the user's message and the answer.
+   * A projection stores it with its embedding; its seq says where it came from.
+   */
+  public record TurnRemembered(String turnId, String agentId, String text, Instant at) implements Event {}
+
   // how a turn ends
   public record TurnCompleted(String turnId, Instant at) implements Event {}
   public record TurnFailed(String turnId, String error, Instant at) implements Event {}
@@ -346,7 +359,7 @@ public final class Session
    * sharding's own idle strategy counts only messages through the shard, not a model's stream, and
    * would stop a turn in the middle.
    */
-  public static void init(ActorSystem<?> system, LlmClient llm, ModelCatalog models, Settings settings, Clock clock) {
+  public static void init(ActorSystem<?> system, LlmClient llm, ModelCatalog models, AgentMemories memories, Settings settings, Clock clock) {
     ClusterSharding.get(system)
         .init(
             Entity.of(
@@ -354,8 +367,8 @@ public final class Session
                     entity -> Behaviors.setup(context -> {
                       context.setReceiveTimeout(settings.idleTimeout(), Idle.INSTANCE);
                       return Behaviors.withTimers(timers ->
-                          new Session(context, timers, entity.getEntityId(), llm, models, Agents.sharded(system), Projects.sharded(system),
-                              settings, clock, entity.getShard()));
+                          new Session(context, timers, entity.getEntityId(), llm, models, Agents.sharded(system), memories,
+                              Projects.sharded(system), settings, clock, entity.getShard()));
                     }))
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
@@ -365,9 +378,11 @@ public final class Session
   }
 
   public static Behavior<Command> create(
-      String sessionId, LlmClient llm, ModelCatalog models, Agents agents, Projects projects, Settings settings, Clock clock) {
+      String sessionId, LlmClient llm, ModelCatalog models, Agents agents, AgentMemories memories, Projects projects, Settings settings,
+      Clock clock) {
     return Behaviors.setup(
-        context -> Behaviors.withTimers(timers -> new Session(context, timers, sessionId, llm, models, agents, projects, settings, clock, null)));
+        context -> Behaviors.withTimers(timers ->
+            new Session(context, timers, sessionId, llm, models, agents, memories, projects, settings, clock, null)));
   }
 
   private final ActorContext<Command> context;
@@ -384,7 +399,7 @@ public final class Session
 
   private Session(
       ActorContext<Command> context, TimerScheduler<Command> timers, String sessionId, LlmClient llm, ModelCatalog models, Agents agents,
-      Projects projects, Settings settings, Clock clock, ActorRef<ClusterSharding.ShardCommand> shard) {
+      AgentMemories memories, Projects projects, Settings settings, Clock clock, ActorRef<ClusterSharding.ShardCommand> shard) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), sessionId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
@@ -394,7 +409,7 @@ public final class Session
     this.clock = clock;
     // the entity runs its turns itself: only the wake-up table checks on a running turn
     this.timers = new DeadlineTimers(timers, new Deadlines(settings.toolTimeout(), Duration.ZERO), clock);
-    this.turns = new TurnRunner(context, llm, models, agents, settings, clock);
+    this.turns = new TurnRunner(context, llm, models, agents, memories, settings, clock);
     this.agents = agents;
     this.rules = new ApprovalRuleChecks(context, projects, settings.approvalRuleTimeout());
     this.subscriptions = new Subscriptions(context, PersistenceId.of(ENTITY_KEY.name(), sessionId), settings.readJournalPluginId());
@@ -480,6 +495,7 @@ public final class Session
         .onCommand(SwitchAgent.class, owner(this::onSwitchAgent))
         .onCommand(SwitchChecked.class, this::onSwitchChecked)
         .onCommand(AgentAnswered.class, (state, cmd) -> persist(turns.agentAnswered(state, cmd)).thenNoReply())
+        .onCommand(MemoriesRecalled.class, (state, cmd) -> then(() -> turns.memoriesRecalled(state, cmd)))
         .onCommand(RecordToolResult.class, owner(this::onRecordToolResult))
         .onCommand(Decide.class, owner(this::onDecide))
         .onCommand(CheckApprovalRules.class, (state, cmd) -> then(() -> rules.askAboutPending(state)))

@@ -189,6 +189,7 @@ public record SessionState(
           .onEvent(ToolCallReleased.class, SessionState::toolCallReleased)
           .onEvent(ToolResultRecorded.class, (s, e) -> s.toolResultRecorded(e).withRecentOperation(e.operationId()))
           .onEvent(AssistantReplied.class, SessionState::assistantReplied)
+          .onEvent(Session.TurnRemembered.class, (s, e) -> s)
           .onEvent(TurnCompleted.class, (s, e) -> s.endTurn(e.at()))
           .onEvent(TurnFailed.class, (s, e) -> s.endTurn(e.at()))
           .onEvent(TurnCancelled.class, (s, e) -> s.endTurn(e.at()).withRecentOperation(e.operationId()))

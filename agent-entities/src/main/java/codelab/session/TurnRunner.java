@@ -5,6 +5,7 @@ import codelab.agent.AgentConfiguration;
 import codelab.agent.AgentError;
 import codelab.agent.AgentProfile;
 import codelab.agent.Agents;
+import codelab.agent.memory.AgentMemories;
 import codelab.agent.IdeTool;
 import codelab.llm.LlmClient;
 import codelab.llm.LlmEvent;
@@ -46,6 +47,7 @@ final class TurnRunner {
   private final LlmClient llm;
   private final Agents agents;
   private final ModelCatalog models;
+  private final AgentMemories memories;
   private final Session.Settings settings;
   private final Clock clock;
   /** The model call of the running turn, while its stream runs on this node. */
@@ -55,13 +57,27 @@ final class TurnRunner {
   /** An agent is being asked (for the turn named, or for a new turn when the name is empty). */
   private Optional<String> asking = Optional.empty();
 
-  /** Which agent version answers turn {@code turnId}. */
-  private record TurnAgent(String turnId, AgentConfiguration configuration) {}
+  /** Memories are being recalled for the turn named. */
+  private Optional<String> recalling = Optional.empty();
 
-  TurnRunner(ActorContext<Session.Command> context, LlmClient llm, ModelCatalog models, Agents agents, Session.Settings settings, Clock clock) {
+  /** Which agent version answers turn {@code turnId}, and (null until recalled) what it remembers for it. */
+  private record TurnAgent(String turnId, String agentId, AgentConfiguration configuration, List<String> memories) {
+    boolean needsRecall() {
+      return configuration.memoryEnabled() && agentId != null && memories == null;
+    }
+
+    TurnAgent withMemories(List<String> recalled) {
+      return new TurnAgent(turnId, agentId, configuration, recalled);
+    }
+  }
+
+  TurnRunner(
+      ActorContext<Session.Command> context, LlmClient llm, ModelCatalog models, Agents agents, AgentMemories memories,
+      Session.Settings settings, Clock clock) {
     this.context = context;
     this.llm = llm;
     this.models = models;
+    this.memories = memories;
     this.agents = agents;
     this.settings = settings;
     this.clock = clock;
@@ -69,7 +85,7 @@ final class TurnRunner {
 
   /** No model call runs on this node, and no agent is being asked for one. */
   boolean isIdle() {
-    return step == null && asking.isEmpty();
+    return step == null && asking.isEmpty() && recalling.isEmpty();
   }
 
   /** The running model call's deltas so far, for a subscriber that joins mid-turn. */
@@ -83,7 +99,7 @@ final class TurnRunner {
    * to the agent that starts its turn.
    */
   void continueTurn(SessionState state) {
-    if (asking.isPresent()) return;
+    if (asking.isPresent() || recalling.isPresent()) return;
     if (!state.hasRunningTurn()) {
       if (!state.queue().isEmpty()) ask(state, state.agentId(), null, "");
       return;
@@ -91,10 +107,11 @@ final class TurnRunner {
     SessionState.Turn turn = state.turn();
     if (turn.waitsForTools() || step != null) return;
     if (agent != null && agent.turnId().equals(turn.turnId())) {
-      start(state, agent.configuration());
+      if (agent.needsRecall()) recall(state, agent);
+      else start(state, agent.configuration(), agent.memories());
     } else if (turn.agentId() == null) {
       // a turn from before agents were entities answers with its role's template, as it began
-      start(state, AgentProfile.ofType(state.currentAgent()).orElse(AgentProfile.DEFAULT).template());
+      start(state, AgentProfile.ofType(state.currentAgent()).orElse(AgentProfile.DEFAULT).template(), null);
     } else {
       ask(state, turn.agentId(), turn.agentVersion(), turn.turnId());
     }
@@ -126,16 +143,42 @@ final class TurnRunner {
         return ended(events, new Session.TurnFailed(turnId, answered.problem(), now()));
       }
       Agent.ForTurn found = answered.agent();
-      agent = new TurnAgent(turnId, found.configuration());
+      agent = new TurnAgent(turnId, found.agentId(), found.configuration(), null);
       // the model that answers, by name: a version that names none follows the node's default, which may change later
       String model = models.resolve(found.configuration().model()).name();
       return List.of(new Session.TurnStarted(turnId, 1, found.agentId(), found.version(), model, now()));
     }
     if (!state.hasRunningTurn() || !state.turn().turnId().equals(answered.turnId())) return List.of();
     if (answered.agent() == null) return ended(new ArrayList<>(), new Session.TurnFailed(answered.turnId(), answered.problem(), now()));
-    agent = new TurnAgent(answered.turnId(), answered.agent().configuration());
+    agent = new TurnAgent(answered.turnId(), answered.agent().agentId(), answered.agent().configuration(), null);
     continueTurn(state);
     return List.of();
+  }
+
+  /**
+   * The agent's memories most like the turn's message, for its context. A recall that fails leaves
+   * the turn without memories rather than failing it: remembering is a help, not the answer.
+   */
+  private void recall(SessionState state, TurnAgent turnAgent) {
+    String turnId = turnAgent.turnId();
+    recalling = Optional.of(turnId);
+    String query = state.messages().stream()
+        .filter(m -> m.role() == MessageRole.USER && turnId.equals(m.turnId()))
+        .reduce((first, second) -> second).map(SessionState.ChatMessage::content).orElse("");
+    context.pipeToSelf(
+        memories.search(turnAgent.agentId(), query, settings.recallLimit(), settings.recallMinScore()),
+        (recalled, failure) -> {
+          if (failure != null) context.getLog().warn("Recalling memories for turn {} failed; it goes on without: {}", turnId, failure.toString());
+          List<String> texts = recalled == null ? List.of() : recalled.stream().map(r -> r.memory().text()).toList();
+          return new Session.MemoriesRecalled(turnId, texts);
+        });
+  }
+
+  void memoriesRecalled(SessionState state, Session.MemoriesRecalled recalled) {
+    if (recalling.isEmpty() || !recalling.get().equals(recalled.turnId())) return;
+    recalling = Optional.empty();
+    if (agent != null && agent.turnId().equals(recalled.turnId())) agent = agent.withMemories(recalled.memories());
+    continueTurn(state);
   }
 
   private static String agentProblem(Throwable failure) {
@@ -145,11 +188,11 @@ final class TurnRunner {
     return "the session's agent did not answer in time; send the message again";
   }
 
-  private void start(SessionState state, AgentConfiguration configuration) {
+  private void start(SessionState state, AgentConfiguration configuration, List<String> remembered) {
     SessionState.Turn turn = state.turn();
     // the prompt fits the model's window: the oldest turns go first (ContextBudget)
     ContextBudget.Fitted prompt = ContextBudget.forModel(models.resolve(turn.model()))
-        .fit(ModelContext.of(configuration.systemPrompt(), state.messages()), configuration.toolDefinitions());
+        .fit(ModelContext.of(configuration.systemPrompt(), remembered, state.messages()), configuration.toolDefinitions());
     LlmRequest request = new LlmRequest(prompt.messages(), configuration.toolDefinitions(), turn.model());
     String turnId = turn.turnId();
     UniqueKillSwitch killSwitch =
@@ -201,8 +244,12 @@ final class TurnRunner {
     SessionState.Turn turn = state.turn();
     List<Event> events = new ArrayList<>();
     if (finished.toolCalls.isEmpty()) {
+      String answer = turn.text() + finished.text();
       events.add(new Session.AssistantReplied(
-          turn.turnId(), turn.text() + finished.text(), finished.usage, finished.contextMessages, finished.omittedMessages, now()));
+          turn.turnId(), answer, finished.usage, finished.contextMessages, finished.omittedMessages, now()));
+      if (agent != null && agent.turnId().equals(turn.turnId()) && agent.configuration().memoryEnabled() && agent.agentId() != null) {
+        events.add(new Session.TurnRemembered(turn.turnId(), agent.agentId(), ModelContext.memoryOf(state, turn.turnId(), answer), now()));
+      }
       return ended(events, new Session.TurnCompleted(turn.turnId(), now()));
     }
     AgentConfiguration policy = agent.configuration();

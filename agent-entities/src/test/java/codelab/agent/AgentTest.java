@@ -121,6 +121,18 @@ class AgentTest {
   }
 
   @Test
+  void changingOnlyTheToolsKeepsTheirPolicyAndAddedDangerousOnesWaitForAHuman() {
+    AgentConfiguration ask = AgentProfile.ASK.template();
+    assertEquals(List.of(), ask.requireApproval());
+    AgentConfiguration more = ask.with(new AgentConfiguration.Change(null, null, null, null, List.of("read_file", "write_file"), null, null));
+    assertEquals(List.of("write_file"), more.requireApproval(), "an added tool that writes asks first");
+    AgentConfiguration trusted = more.with(new AgentConfiguration.Change(null, null, null, null, null, List.of(), null));
+    AgentConfiguration fewer = trusted.with(new AgentConfiguration.Change(null, null, null, null, List.of("write_file"), null, null));
+    assertEquals(List.of(), fewer.requireApproval(), "a kept tool keeps its policy");
+    assertTrue(fewer.problems(MODELS).isEmpty(), fewer.problems(MODELS).toString());
+  }
+
+  @Test
   void onlyAStarterAgentComesIntoBeingOnASessionsFirstAsk() {
     var unknown = agent.<StatusReply<Agent.ForTurn>>runCommand(r -> new Agent.GetForTurn(OWNER, PROJECT, null, r)).reply();
     assertEquals(AgentError.NOT_FOUND.message(), unknown.getError().getMessage());

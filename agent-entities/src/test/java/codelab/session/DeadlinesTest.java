@@ -62,7 +62,12 @@ class DeadlinesTest {
     assertEquals(List.of(new AllSettled()), deadlines.after(new Session.TurnCompleted("t1", T)));
     assertEquals(List.of(new AllSettled()), deadlines.after(new Session.TurnFailed("t1", "x", T)));
     assertEquals(List.of(new AllSettled()), deadlines.after(new Session.TurnCancelled("t1", null, T)));
-    assertEquals(List.of(), deadlines.after(new Session.UserMessageAccepted(null, "hi", T)));
+  }
+
+  @Test
+  void anAcceptedMessageIsCheckedForItsTurnLikeARunningTurn() {
+    // the turn starts after the agent answers; a node lost in between must not leave the message waiting for ever
+    assertEquals(deadlines.after(new Session.TurnStarted("t1", 1, null, null, null, T)), deadlines.after(new Session.UserMessageAccepted(null, "hi", T)));
   }
 
   @Test

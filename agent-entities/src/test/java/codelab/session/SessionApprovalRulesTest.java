@@ -37,7 +37,7 @@ class SessionApprovalRulesTest {
     TestProbe<StatusReply<Project.Summary>> created = SessionFixture.testKit.createTestProbe();
     project.tell(new Project.Create(OWNER, "rules", null, created.getRef()));
     assertTrue(created.receiveMessage().isSuccess());
-    return new SessionFixture(model, SessionFixture.settings(), "coder", projectId, sessionId);
+    return new SessionFixture(model, SessionFixture.settings(), "coder", null, projectId, sessionId);
   }
 
   private ApprovalRule rule(RuleScope scope, String pathPrefix) {

@@ -32,27 +32,40 @@ final class SessionFixture {
   static Session.Settings settings() {
     return new Session.Settings(
         PersistenceTestKitReadJournal.Identifier(), 100, 2, 25, Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10),
-        Duration.ofSeconds(5), Duration.ofSeconds(3));
+        Duration.ofSeconds(5), 5, 0.3, Duration.ofSeconds(3));
   }
 
   final FakeModel model;
   final EventSourcedBehaviorTestKit<Session.Command, Session.Event, SessionState> session;
+  final String sessionId;
 
   SessionFixture(FakeModel model, Session.Settings settings, String agentType) {
-    this(model, settings, agentType, PROJECT, UUID.randomUUID().toString());
+    this(model, settings, agentType, null);
   }
 
-  /** A session of its own id in project {@code projectId} (a project of {@link TestProjects}, if the test made it). */
-  SessionFixture(FakeModel model, Session.Settings settings, String agentType, String projectId, String sessionId) {
+  /** A session that talks to agent {@code agentId} (of the fixture's project and owner). */
+  SessionFixture(FakeModel model, Session.Settings settings, String agentType, String agentId) {
+    this(model, settings, agentType, agentId, PROJECT, UUID.randomUUID().toString());
+  }
+
+  /** Session {@code sessionId} in project {@code projectId} (a project of {@link TestProjects}, if the test made it). */
+  SessionFixture(FakeModel model, Session.Settings settings, String agentType, String agentId, String projectId, String sessionId) {
     this.model = model;
+    this.sessionId = sessionId;
     this.session =
         EventSourcedBehaviorTestKit.create(
             testKit.system(),
-            Session.create(sessionId, model, TestAgents.MODELS, TestAgents.INSTANCE, TestProjects.INSTANCE, settings, Clock.systemUTC()));
+            Session.create(
+                sessionId, model, TestAgents.MODELS, TestAgents.INSTANCE, TestMemories.INSTANCE, TestProjects.INSTANCE, settings, Clock.systemUTC()));
     var created =
         session.<StatusReply<Session.Summary>>runCommand(
-            replyTo -> new Session.Create(OWNER, projectId, "My session", agentType, null, replyTo));
+            replyTo -> new Session.Create(OWNER, projectId, "My session", agentType, agentId, replyTo));
     assertEquals(1, created.reply().getValue().lastSeq());
+  }
+
+  /** Every event the session has persisted. */
+  List<Object> journal() {
+    return session.persistenceTestKit().persistedInStorage("Session|" + sessionId);
   }
 
   Session.Accepted post(String content, String operationId) {

@@ -24,7 +24,8 @@ class SessionToolsTest {
 
   private static Session.Settings settings(int maxSteps, Duration toolTimeout, Duration approvalTimeout) {
     Session.Settings d = SessionFixture.settings();
-    return new Session.Settings(d.readJournalPluginId(), d.snapshotEvery(), d.maxTurnAttempts(), maxSteps, toolTimeout, approvalTimeout, d.idleTimeout(), d.agentTimeout(), d.approvalRuleTimeout());
+    return new Session.Settings(d.readJournalPluginId(), d.snapshotEvery(), d.maxTurnAttempts(), maxSteps, toolTimeout, approvalTimeout, d.idleTimeout(),
+        d.agentTimeout(), d.recallLimit(), d.recallMinScore(), d.approvalRuleTimeout());
   }
 
   private SessionFixture fixture(FakeModel model) {

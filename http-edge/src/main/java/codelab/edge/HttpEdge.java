@@ -10,6 +10,8 @@ import codelab.edge.auth.SigningKeys;
 import codelab.WorkflowSettings;
 import codelab.agent.application.AgentCounters;
 import codelab.agent.application.ProjectAgents;
+import codelab.agent.memory.AgentMemories;
+import codelab.edge.agent.MemoryRoutes;
 import codelab.edge.agent.AgentRoutes;
 import codelab.llm.ModelCatalog;
 import codelab.edge.project.ApprovalRuleRoutes;
@@ -60,7 +62,8 @@ public final class HttpEdge extends AllDirectives {
       AuthSettings authSettings,
       SessionDirectory sessionDirectory,
       ModelCatalog models,
-      AgentCounters agentCounters) {
+      AgentCounters agentCounters,
+      AgentMemories memories) {
     // one topic actor per node; together they reach every node's sockets
     ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut =
         system.systemActorOf(Topic.create(LoggedOutEverywhere.class, "logged-out-everywhere"), "logged-out-everywhere", Props.empty());
@@ -71,7 +74,8 @@ public final class HttpEdge extends AllDirectives {
     SessionArchive archive = new SessionArchive(system, workflows);
     SessionLists sessionLists = new SessionLists(system, workflows, sessionDirectory);
     SessionCreation sessionCreation = new SessionCreation(system, workflows, defaultProject, archive);
-    AgentRoutes agents = new AgentRoutes(system, auth.authenticator(), settings, new ProjectAgents(system, workflows), models, agentCounters);
+    AgentRoutes agents = new AgentRoutes(system, auth.authenticator(), settings, new ProjectAgents(system, workflows), models, agentCounters,
+        new MemoryRoutes(system, settings, memories));
     ApprovalRuleRoutes approvalRules =
         new ApprovalRuleRoutes(system, auth.authenticator(), settings, new ApprovalRuleDeletion(system, workflows));
     ApprovalDecisions decisions =
@@ -102,7 +106,7 @@ public final class HttpEdge extends AllDirectives {
    */
   public static ServerBinding start(
       ActorSystem<?> system, String version, Path dataDir, Clock clock, Executor blocking, SessionDirectory sessionDirectory,
-      ModelCatalog models, AgentCounters agentCounters)
+      ModelCatalog models, AgentCounters agentCounters, AgentMemories memories)
       throws Exception {
     Config config = system.settings().config();
     SigningKeys keys = SigningKeys.fromConfig(config, dataDir);
@@ -116,7 +120,8 @@ public final class HttpEdge extends AllDirectives {
         AuthSettings.fromConfig(config, clock),
         sessionDirectory,
         models,
-        agentCounters);
+        agentCounters,
+        memories);
     return Http.get(system)
         .newServerAt(config.getString("codelab.http.host"), config.getInt("codelab.http.port"))
         .withSettings(EdgeServerSettings.fromConfig(config))

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * {@code java -jar load-tests/target/codelab-load-tests.jar quick|full|smoke [options]}.
  *
  * <pre>
- *   --scenarios streaming,idle,persistence,reconnect   only these
+ *   --scenarios streaming,idle,persistence,reconnect,memory-recall   only these
  *   --databases h2,postgresql                          only these
  *   --streaming-sessions 1,100,1000                    the streaming steps instead of the suite's
  *   --node-jar PATH      default: platform/target/codelab-platform.jar next to this module

@@ -2,6 +2,7 @@ package codelab.load;
 
 import codelab.load.node.DatabaseKind;
 import codelab.load.scenario.IdleScenario;
+import codelab.load.scenario.MemoryRecallScenario;
 import codelab.load.scenario.Pacing;
 import codelab.load.scenario.PersistenceScenario;
 import codelab.load.scenario.ReconnectScenario;
@@ -21,6 +22,8 @@ public record Suite(String name, boolean shareNodes, List<Scenario> scenarios) {
   static final Duration PACE = Duration.ofMillis(20);
   /** Filler tokens per answer: with the quoted message about 50 tokens, one second of streaming per turn. */
   static final int ANSWER_FILLER = 40;
+  /** One agent's memories at which recall is measured: issue 10's sizes (the default cap is 100,000). */
+  static final List<Integer> MEMORIES = List.of(10_000, 100_000);
 
   public static Suite named(String name) {
     return switch (name) {
@@ -42,7 +45,8 @@ public record Suite(String name, boolean shareNodes, List<Scenario> scenarios) {
         new PersistenceScenario(new PersistenceScenario.Plan(List.of(8, 32, 128, 256),
             new Pacing(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, Duration.ofMillis(500)), 0.10, 10),
             DatabaseKind.POSTGRES),
-        new ReconnectScenario(new ReconnectScenario.Plan(50, PACE, 100, 15, 10), DatabaseKind.POSTGRES)));
+        new ReconnectScenario(new ReconnectScenario.Plan(50, PACE, 100, 15, 10), DatabaseKind.POSTGRES),
+        new MemoryRecallScenario(new MemoryRecallScenario.Plan(MEMORIES, 200), DatabaseKind.POSTGRES)));
   }
 
   public static Suite full() {
@@ -56,10 +60,11 @@ public record Suite(String name, boolean shareNodes, List<Scenario> scenarios) {
         new PersistenceScenario(new PersistenceScenario.Plan(List.of(8, 32, 128, 256, 512, 1024),
             new Pacing(Duration.ofSeconds(3), Duration.ofSeconds(15), Duration.ZERO, Duration.ofSeconds(1)), 0.05, 10),
             DatabaseKind.POSTGRES),
-        new ReconnectScenario(new ReconnectScenario.Plan(500, PACE, 300, 25, 10), DatabaseKind.POSTGRES)));
+        new ReconnectScenario(new ReconnectScenario.Plan(500, PACE, 300, 25, 10), DatabaseKind.POSTGRES),
+        new MemoryRecallScenario(new MemoryRecallScenario.Plan(MEMORIES, 500), DatabaseKind.POSTGRES)));
   }
 
-  /** Enough to prove the instrument works end to end: a real node, real sockets, a tool call, a drop and resume. */
+  /** Enough to prove the instruments work end to end: a real node, real sockets, a tool call, a drop and resume, a recall. */
   public static Suite smoke() {
     // both on one node (same settings): 10 ms pace, answers of about 70 tokens
     Duration pace = Duration.ofMillis(10);
@@ -69,7 +74,8 @@ public record Suite(String name, boolean shareNodes, List<Scenario> scenarios) {
         pace, filler, 2, 3, Duration.ZERO);
     return new Suite("smoke", true, List.of(
         new StreamingScenario(streaming, DatabaseKind.H2),
-        new ReconnectScenario(new ReconnectScenario.Plan(3, pace, filler, 10, 3), DatabaseKind.H2)));
+        new ReconnectScenario(new ReconnectScenario.Plan(3, pace, filler, 10, 3), DatabaseKind.H2),
+        new MemoryRecallScenario(new MemoryRecallScenario.Plan(List.of(1000), 30), DatabaseKind.H2)));
   }
 
   /** The streaming scenario at other session counts (e.g. one step at 1000 to look at it alone). */

@@ -25,11 +25,12 @@ class SchemaMigrationsTest {
     try {
       DataSource dataSource = database.dataSource();
 
-      assertEquals(5, SchemaMigrations.migrate(dataSource).migrationsExecuted, "every migration, once");
+      assertEquals(6, SchemaMigrations.migrate(dataSource).migrationsExecuted, "every migration, once");
       assertEquals(0, SchemaMigrations.migrate(dataSource).migrationsExecuted);
 
       Set<String> tables = tableNames(dataSource);
-      for (String expected : Set.of("event_journal", "event_tag", "snapshot", "durable_state", "session_wakeup", "session_list", "pekko_projection_offset_store")) {
+      for (String expected : Set.of("event_journal", "event_tag", "snapshot", "durable_state", "session_wakeup", "session_list", "pekko_projection_offset_store",
+          "agent_memory", "agent_memory_clock")) {
         assertTrue(tables.contains(expected), () -> expected + " missing from " + tables);
       }
     } finally {

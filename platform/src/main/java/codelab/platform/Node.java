@@ -3,6 +3,9 @@ package codelab.platform;
 import codelab.account.AccountEmail;
 import codelab.agent.Agent;
 import codelab.agent.application.AgentCounters;
+import codelab.agent.memory.AgentMemories;
+import codelab.platform.memory.AgentMemoryStore;
+import codelab.platform.memory.RememberedTurns;
 import codelab.platform.agentcounters.AgentCounterProjection;
 import codelab.account.RefreshTokenFamily;
 import codelab.account.UserAccount;
@@ -69,7 +72,8 @@ public final class Node {
       Config settings = system.settings().config();
 
       ConfiguredModels models = ConfiguredModels.start(system);
-      Session.init(system, models.client(), models.catalog(), Session.Settings.fromConfig(settings), clock);
+      AgentMemories memories = AgentMemoryStore.start(system, database, blocking, models.embeddings());
+      Session.init(system, models.client(), models.catalog(), memories, Session.Settings.fromConfig(settings), clock);
       Agent.init(system, models.catalog(), clock);
       UserAccount.init(system, clock, UserAccount.LockoutPolicy.fromConfig(settings));
       RefreshTokenFamily.init(system, clock);
@@ -79,7 +83,8 @@ public final class Node {
       SessionWakeups.init(system, database, blocking, clock);
       SessionDirectory sessionLists = SessionList.init(system, database, blocking);
       AgentCounters agentCounters = AgentCounterProjection.init(system, database, blocking);
-      ServerBinding binding = HttpEdge.start(system, version, Path.of(settings.getString("codelab.data-dir")), clock, blocking, sessionLists, models.catalog(), agentCounters);
+      RememberedTurns.init(system, database, memories);
+      ServerBinding binding = HttpEdge.start(system, version, Path.of(settings.getString("codelab.data-dir")), clock, blocking, sessionLists, models.catalog(), agentCounters, memories);
       closeModelConnectionsOnShutdown(system);
 
       log.info(

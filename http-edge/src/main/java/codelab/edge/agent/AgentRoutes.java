@@ -32,7 +32,7 @@ import org.apache.pekko.pattern.StatusReply;
 
 /**
  * Agents over REST (PROTOCOL.md v1.1 "Agents"): a project's team and new agents; one agent, its
- * changes (each a new version), versions, rollback and archive. Another user's agent is 404, decided
+ * changes (each a new version), versions, rollback and archive; its memories ({@link MemoryRoutes}). Another user's agent is 404, decided
  * by the agent entity itself.
  */
 public final class AgentRoutes extends AllDirectives {
@@ -43,16 +43,18 @@ public final class AgentRoutes extends AllDirectives {
   private final ProjectAgents agents;
   private final ModelCatalog models;
   private final AgentCounters counters;
+  private final MemoryRoutes memories;
 
   public AgentRoutes(
       ActorSystem<?> system, Authenticator authenticator, EdgeSettings settings, ProjectAgents agents, ModelCatalog models,
-      AgentCounters counters) {
+      AgentCounters counters, MemoryRoutes memories) {
     this.system = system;
     this.authenticator = authenticator;
     this.settings = settings;
     this.agents = agents;
     this.models = models;
     this.counters = counters;
+    this.memories = memories;
   }
 
   /** {@code /api/v1/projects/{id}/agents}, under the project routes. */
@@ -79,7 +81,8 @@ public final class AgentRoutes extends AllDirectives {
                       pathPrefix("versions", () -> concat(
                           pathEndOrSingleSlash(() -> get(() -> Paging.fromQuery(Paging.V1_1_DEFAULT_LIMIT, paging -> versions(user, agentId, paging)))),
                           path(integerSegment(), n -> get(() -> version(user, agentId, n))))),
-                      path("rollback", () -> post(() -> JsonResponses.withJsonObject(body -> rollback(user, agentId, body)))));
+                      path("rollback", () -> post(() -> JsonResponses.withJsonObject(body -> rollback(user, agentId, body)))),
+                      pathPrefix("memories", () -> memories.of(user, agentId)));
                 }));
   }
 

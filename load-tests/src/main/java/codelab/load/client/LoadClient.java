@@ -240,7 +240,7 @@ public final class LoadClient {
           accountSeq(from, message);
           onToolCall(from, message);
         }
-        case "message_accepted", "approval_required", "approval_resolved", "tool_result_recorded", "agent_switched" ->
+        case "message_accepted", "turn_started", "approval_required", "approval_resolved", "tool_result_recorded", "agent_switched" ->
             accountSeq(from, message);
         case "resync" -> {
           context.violations().resyncs.increment();

@@ -40,6 +40,15 @@ public final class SuiteContext implements AutoCloseable {
     return nodeHeap;
   }
 
+  /** The node's jar: a scenario that runs a benchmark of the node's own classes runs it from this jar. */
+  Path nodeJar() {
+    return nodeJar;
+  }
+
+  Path reportDir() {
+    return reportDir;
+  }
+
   /** A node for one scenario; its log goes to {@code report/logs/<purpose>-<database>.log}. */
   NodeLease startNode(String purpose, DatabaseKind database, Duration tokenDelay, int extraTokens) {
     if (!shareNodes) return new NodeLease(start(purpose, database, tokenDelay, extraTokens), true);

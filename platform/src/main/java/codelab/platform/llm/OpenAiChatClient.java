@@ -7,20 +7,12 @@ import codelab.llm.LlmRequest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
-import org.apache.pekko.http.javadsl.model.headers.Accept;
-import org.apache.pekko.http.javadsl.model.headers.Authorization;
-import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
-import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.InitialTimeoutException;
 import org.apache.pekko.stream.Materializer;
@@ -39,30 +31,17 @@ public final class OpenAiChatClient implements LlmClient, ModelProvider {
 
   // one SSE line holds one chunk; a chunk far beyond this is not a chat answer
   private static final int MAX_LINE_BYTES = 1024 * 1024;
-  private static final long MAX_ERROR_BODY_BYTES = 64 * 1024;
   // how long the end of a body may trail its [DONE] before the connection is given up rather than pooled
   private static final Duration LINGER_AFTER_ANSWER = Duration.ofSeconds(2);
 
   private final OpenAiSettings settings;
-  private final Http http;
-  private final ConnectionPoolSettings pool;
   private final ObjectMapper json = new ObjectMapper();
+  private final OpenAiEndpoint endpoint;
   private final ChatCompletionsRequest requests = new ChatCompletionsRequest(json);
-  private final String url;
 
   public OpenAiChatClient(ActorSystem<?> system, OpenAiSettings settings) {
     this.settings = settings;
-    this.http = Http.get(system);
-    this.url = settings.baseUrl() + "/chat/completions";
-    ClientConnectionSettings connection = ClientConnectionSettings.create(system.classicSystem());
-    // the connection's own idle timeout must not beat ours: ours says what went wrong
-    Duration quietest = max(settings.firstTokenTimeout(), settings.idleTimeout()).plusSeconds(5);
-    this.pool = ConnectionPoolSettings.create(system.classicSystem())
-        .withMaxConnections(settings.maxConnections())
-        .withMaxOpenRequests(powerOfTwoAtLeast(2 * settings.maxConnections()))
-        .withConnectionSettings(connection
-            .withConnectingTimeout(settings.connectTimeout())
-            .withIdleTimeout(max(quietest, javaDuration(connection.getIdleTimeout()))));
+    this.endpoint = new OpenAiEndpoint(system, settings, json);
   }
 
   /** Asks the settings' model. */
@@ -95,13 +74,13 @@ public final class OpenAiChatClient implements LlmClient, ModelProvider {
   /** The SSE data payloads of one request's response, or a failed source saying why there are none. */
   private Source<String, NotUsed> eventData(byte[] body) {
     return Source.<String, NotUsed>fromMaterializer((materializer, attributes) -> {
-          CompletionStage<HttpResponse> response = http.singleRequest(
-              request(body), http.defaultClientHttpsContext(), pool, materializer.system().log());
+          CompletionStage<HttpResponse> response = endpoint.send(
+              endpoint.post("/chat/completions", body, MediaTypes.TEXT_EVENT_STREAM.toRange()), materializer.system().log());
           // whoever claims the response owns its entity: the stream reads it, or, if the stream ended
           // before the response arrived, the cleanup below cancels it so the connection is closed
           AtomicBoolean claimed = new AtomicBoolean();
           return Source.completionStage(response)
-              .mapError(Throwable.class, this::unreachable)
+              .mapError(Throwable.class, endpoint::unreachable)
               .flatMapConcat(r -> claimed.compareAndSet(false, true) ? dataOf(r, materializer) : Source.<String>empty())
               .watchTermination((notUsed, done) -> {
                 done.whenComplete((ok, failure) -> response.thenAccept(r -> {
@@ -113,35 +92,18 @@ public final class OpenAiChatClient implements LlmClient, ModelProvider {
         .mapMaterializedValue(ignored -> NotUsed.getInstance());
   }
 
-  private HttpRequest request(byte[] body) {
-    HttpRequest request = HttpRequest.POST(url)
-        .withEntity(ContentTypes.APPLICATION_JSON, body)
-        .addHeader(Accept.create(MediaTypes.TEXT_EVENT_STREAM.toRange()));
-    return settings.hasApiKey() ? request.addHeader(Authorization.oauth2(settings.apiKey())) : request;
-  }
-
   private Source<String, NotUsed> dataOf(HttpResponse response, Materializer materializer) {
     if (!response.status().isSuccess()) {
-      String status = response.status().intValue() + " " + response.status().reason();
-      return Source.completionStage(errorBody(response, materializer)).flatMapConcat(said -> Source.failed(
-          new LlmException("The model at " + settings.baseUrl() + " answered HTTP " + status + ": " + said)));
+      return Source.completionStage(endpoint.refusal(response, materializer)).flatMapConcat(Source::failed);
     }
     if (response.entity().getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
       // the server ignored "stream": true (or is not a Chat Completions endpoint at all)
-      return Source.completionStage(errorBody(response, materializer)).flatMapConcat(said -> Source.failed(
+      return Source.completionStage(endpoint.errorBody(response, materializer)).flatMapConcat(said -> Source.failed(
           new LlmException("The model at " + settings.baseUrl() + " answered with JSON instead of an event stream: " + said)));
     }
     return response.entity().getDataBytes()
         .via(ServerSentEvents.data(MAX_LINE_BYTES))
         .mapMaterializedValue(ignored -> NotUsed.getInstance());
-  }
-
-  private CompletionStage<String> errorBody(HttpResponse response, Materializer materializer) {
-    return response.entity()
-        .toStrict(settings.firstTokenTimeout().toMillis(), MAX_ERROR_BODY_BYTES, materializer)
-        .handle((strict, failure) -> strict == null
-            ? "(the body could not be read)"
-            : ErrorBodies.describe(json, strict.getData().utf8String()));
   }
 
   /**
@@ -151,44 +113,17 @@ public final class OpenAiChatClient implements LlmClient, ModelProvider {
   private Source<String, NotUsed> withTimeouts(Source<String, NotUsed> data) {
     return data.initialTimeout(settings.firstTokenTimeout())
         .mapError(InitialTimeoutException.class, e -> new LlmException("The model at " + settings.baseUrl()
-            + " sent nothing within " + human(settings.firstTokenTimeout()) + " of the request"))
+            + " sent nothing within " + OpenAiEndpoint.human(settings.firstTokenTimeout()) + " of the request"))
         .prefixAndTail(1)
         .flatMapConcat(firstAndRest -> Source.from(firstAndRest.first()).concat(firstAndRest.second()
             .idleTimeout(settings.idleTimeout())
             .mapError(StreamIdleTimeoutException.class, e -> new LlmException("The model at " + settings.baseUrl()
-                + " stopped sending for more than " + human(settings.idleTimeout()) + " in the middle of its answer"))));
-  }
-
-  private Throwable unreachable(Throwable failure) {
-    return new LlmException("Cannot reach the model at " + settings.baseUrl() + ": " + rootMessage(failure), failure);
+                + " stopped sending for more than " + OpenAiEndpoint.human(settings.idleTimeout()) + " in the middle of its answer"))));
   }
 
   private Throwable asLlmException(Throwable failure) {
     if (failure instanceof LlmException) return failure;
     return new LlmException(
-        "The connection to the model at " + settings.baseUrl() + " failed during the answer: " + rootMessage(failure), failure);
-  }
-
-  private static String rootMessage(Throwable failure) {
-    Throwable t = failure;
-    while ((t instanceof CompletionException || t.getMessage() == null) && t.getCause() != null) t = t.getCause();
-    while (t.getCause() != null && t.getCause() != t && t.getCause().getMessage() != null) t = t.getCause();
-    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-  }
-
-  private static String human(Duration d) {
-    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
-  }
-
-  private static Duration max(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
-  }
-
-  private static Duration javaDuration(scala.concurrent.duration.Duration d) {
-    return d.isFinite() ? Duration.ofNanos(d.toNanos()) : Duration.ofDays(365);
-  }
-
-  private static int powerOfTwoAtLeast(int n) {
-    return Integer.highestOneBit(Math.max(1, n - 1)) << 1;
+        "The connection to the model at " + settings.baseUrl() + " failed during the answer: " + OpenAiEndpoint.rootMessage(failure), failure);
   }
 }

@@ -11,6 +11,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.Objects;
@@ -36,12 +37,15 @@ import org.apache.pekko.util.ByteString;
  * The scripted model: a deterministic OpenAI-compatible server on 127.0.0.1 that the node talks to
  * through the same adapter as a real provider when no model is configured. Serves
  * {@code POST /v1/chat/completions} (streamed as SSE, or as one document when {@code stream} is
- * false) and {@code GET /v1/models}. What it answers is decided by {@link ScriptedModel}.
+ * false), {@code POST /v1/embeddings} and {@code GET /v1/models}. What it answers is decided by
+ * {@link ScriptedModel}; its embeddings by {@link ScriptedEmbeddings}.
  */
 public final class ScriptedModelServer {
 
   /** The one model this server offers, and the name it answers with when a request names none. */
   public static final String MODEL = "codelab-scripted";
+  /** The embedding model it offers: words hashed into vectors, so that texts sharing words are close. */
+  public static final String EMBEDDING_MODEL = "codelab-scripted-embedding";
 
   private final ServerBinding binding;
 
@@ -61,7 +65,8 @@ public final class ScriptedModelServer {
     Objects.requireNonNull(tokenDelay, "tokenDelay");
     if (tokenDelay.isNegative()) throw new IllegalArgumentException("tokenDelay must not be negative");
     ObjectMapper json = new ObjectMapper();
-    Routes routes = new Routes(json, new ScriptedModel(json, extraTokens), new CompletionWire(json), tokenDelay);
+    Routes routes = new Routes(
+        json, new ScriptedModel(json, extraTokens), new CompletionWire(json), new EmbeddingWire(json), tokenDelay);
     return Http.get(system).newServerAt("127.0.0.1", port).bind(routes.route()).thenApply(ScriptedModelServer::new);
   }
 
@@ -79,12 +84,14 @@ public final class ScriptedModelServer {
     return binding.terminate(Duration.ofSeconds(1)).thenApply(terminated -> Done.getInstance());
   }
 
-  private record Routes(ObjectMapper json, ScriptedModel model, CompletionWire wire, Duration tokenDelay) {
+  private record Routes(
+      ObjectMapper json, ScriptedModel model, CompletionWire wire, EmbeddingWire embeddingWire, Duration tokenDelay) {
 
     Route route() {
       return pathPrefix("v1", () -> concat(
           path(segment("chat").slash("completions"), () -> post(() ->
               entity(Unmarshaller.entityToString(), this::chatCompletions))),
+          path("embeddings", () -> post(() -> entity(Unmarshaller.entityToString(), this::embeddings))),
           path("models", () -> get(() -> complete(jsonResponse(StatusCodes.OK, models()))))));
     }
 
@@ -118,9 +125,22 @@ public final class ScriptedModelServer {
           .withEntity(HttpEntities.createChunked(MediaTypes.TEXT_EVENT_STREAM.toContentType(), sse)));
     }
 
+    private Route embeddings(String body) {
+      EmbeddingWire.Request request;
+      try {
+        request = embeddingWire.read(body);
+      } catch (IllegalArgumentException e) {
+        return complete(error(e.getMessage()));
+      }
+      return complete(jsonResponse(StatusCodes.OK, embeddingWire.answer(request)));
+    }
+
     private String models() {
       ObjectNode list = json.createObjectNode().put("object", "list");
-      list.putArray("data").addObject().put("id", MODEL).put("object", "model").put("created", 0).put("owned_by", "codelab");
+      ArrayNode data = list.putArray("data");
+      for (String id : new String[] {MODEL, EMBEDDING_MODEL}) {
+        data.addObject().put("id", id).put("object", "model").put("created", 0).put("owned_by", "codelab");
+      }
       return list.toString();
     }
 

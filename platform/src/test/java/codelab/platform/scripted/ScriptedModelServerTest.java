@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -106,5 +110,55 @@ class ScriptedModelServerTest {
 
     assertEquals(400, response.status().intValue());
     assertTrue(JSON.readTree(body(response)).path("error").path("message").asText().contains("messages"));
+  }
+
+  @Test
+  void embedsEachInputInOpenAisShape() throws Exception {
+    HttpResponse response = embeddings("{\"model\":\"e\",\"input\":[\"red apples\",\"green pears and red apples\"]}");
+
+    assertEquals(200, response.status().intValue());
+    JsonNode list = JSON.readTree(body(response));
+    assertEquals("list", list.path("object").asText());
+    assertEquals("e", list.path("model").asText());
+    assertEquals(2, list.path("data").size());
+    for (int i = 0; i < 2; i++) {
+      JsonNode embedding = list.path("data").get(i);
+      assertEquals("embedding", embedding.path("object").asText());
+      assertEquals(i, embedding.path("index").asInt());
+      assertEquals(ScriptedEmbeddings.DEFAULT_DIMENSIONS, embedding.path("embedding").size());
+    }
+    assertEquals(7, list.path("usage").path("prompt_tokens").asInt(), "a word is a token");
+    assertEquals(7, list.path("usage").path("total_tokens").asInt());
+  }
+
+  @Test
+  void embedsOneStringInTheDimensionsAndEncodingAsked() throws Exception {
+    JsonNode floats = JSON.readTree(body(embeddings("{\"input\":\"red apples\",\"dimensions\":16}")));
+    JsonNode packed = JSON.readTree(body(embeddings("{\"input\":\"red apples\",\"dimensions\":16,\"encoding_format\":\"base64\"}")));
+
+    assertEquals(ScriptedModelServer.EMBEDDING_MODEL, floats.path("model").asText(), "the model named when the request names none");
+    JsonNode vector = floats.path("data").get(0).path("embedding");
+    assertEquals(16, vector.size());
+    FloatBuffer decoded = ByteBuffer.wrap(Base64.getDecoder().decode(packed.path("data").get(0).path("embedding").asText()))
+        .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    assertEquals(16, decoded.remaining());
+    for (int i = 0; i < 16; i++) assertEquals(vector.get(i).floatValue(), decoded.get(i));
+  }
+
+  @Test
+  void refusesBadEmbeddingInputWithOpenAisError() throws Exception {
+    for (String bad : List.of("{}", "not json", "{\"input\":[]}", "{\"input\":\"\"}", "{\"input\":[[1,2]]}", "{\"input\":42}",
+        "{\"input\":\"x\",\"dimensions\":0}", "{\"input\":\"x\",\"encoding_format\":\"hex\"}")) {
+      HttpResponse response = embeddings(bad);
+
+      assertEquals(400, response.status().intValue(), bad);
+      JsonNode error = JSON.readTree(body(response)).path("error");
+      assertEquals("invalid_request_error", error.path("type").asText(), bad);
+      assertTrue(!error.path("message").asText().isBlank(), bad);
+    }
+  }
+
+  private static HttpResponse embeddings(String json) throws Exception {
+    return send(HttpRequest.POST(server.baseUrl() + "/embeddings").withEntity(ContentTypes.APPLICATION_JSON, json));
   }
 }

@@ -19,7 +19,6 @@ import java.util.UUID;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.Test;
 
 /** Approval requests meet their project's approval rules: what a rule covers is approved at once, with its id; the rest waits. */
@@ -64,7 +63,8 @@ class SessionApprovalRulesTest {
     assertFalse(released.requiresApproval());
     assertEquals("{\"path\":\"docs/a.md\",\"content\":\"hi\"}", released.argumentsJson());
 
-    assertEquals(rule.ruleId(), resolvedInJournal().get(0).ruleId(), "the journal says which rule approved it");
+    Session.ApprovalResolved persisted = (Session.ApprovalResolved) s.journal().stream().filter(e -> e instanceof Session.ApprovalResolved).findFirst().orElseThrow();
+    assertEquals(rule.ruleId(), persisted.ruleId(), "the journal says which rule approved it");
     assertTrue(s.toolResult(asked.callId(), "{\"written\":true}", null).isSuccess());
     SessionFixture.untilTurnCompleted(client);
   }
@@ -133,12 +133,5 @@ class SessionApprovalRulesTest {
 
   private static List<SessionState.Approval> pending(SessionFixture s) {
     return s.session.getState().approvals().stream().filter(SessionState.Approval::isPending).toList();
-  }
-
-  private List<Session.ApprovalResolved> resolvedInJournal() {
-    return PersistenceTestKit.create(SessionFixture.testKit.system()).persistedInStorage("Session|" + sessionId).stream()
-        .filter(e -> e instanceof Session.ApprovalResolved)
-        .map(e -> (Session.ApprovalResolved) e)
-        .toList();
   }
 }

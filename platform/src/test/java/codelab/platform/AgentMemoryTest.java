@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import codelab.schema.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -51,7 +50,7 @@ class AgentMemoryTest {
 
     String first = session(projectId);
     answer(first, "my favourite colour is teal");
-    JsonNode remembered = eventually(() -> api.get("/api/v1/agents/" + coderId + "/memories").body(), page -> page.get("total").asInt() == 1);
+    JsonNode remembered = Eventually.reads(() -> api.get("/api/v1/agents/" + coderId + "/memories").body(), page -> page.get("total").asInt() == 1);
     JsonNode memory = remembered.get("memories").get(0);
     assertEquals(first, memory.get("session_id").asText());
     assertTrue(memory.get("text").asText().startsWith("User: my favourite colour is teal"), memory::toString);
@@ -80,7 +79,7 @@ class AgentMemoryTest {
     assertEquals(404, other.post("/api/v1/agents/" + coderId + "/memories", Map.of("text", "mine")).status());
     assertEquals(404, other.send("DELETE", "/api/v1/agents/" + coderId + "/memories/" + added.body().get("id").asText(), null).status());
     // the two later turns and the one added by hand; the deleted one stays gone
-    eventually(() -> api.get("/api/v1/agents/" + coderId + "/memories").body(), page -> page.get("total").asInt() == 3);
+    Eventually.reads(() -> api.get("/api/v1/agents/" + coderId + "/memories").body(), page -> page.get("total").asInt() == 3);
   }
 
   @Test
@@ -113,18 +112,4 @@ class AgentMemoryTest {
     }
   }
 
-  private static JsonNode eventually(java.util.function.Supplier<JsonNode> read, java.util.function.Predicate<JsonNode> done) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    JsonNode last = read.get();
-    while (!done.test(last) && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      last = read.get();
-    }
-    assertTrue(done.test(last), "not reached within 15 s: " + last);
-    return last;
-  }
 }

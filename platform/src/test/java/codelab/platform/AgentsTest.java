@@ -93,7 +93,7 @@ class AgentsTest {
     }
 
     // the counters follow the turns (a projection of the session events: a moment later)
-    JsonNode counters = eventually(() -> api.get("/api/v1/agents/" + coderId).body().get("counters"), c -> c.get("turns").asInt() == 2);
+    JsonNode counters = Eventually.reads(() -> api.get("/api/v1/agents/" + coderId).body().get("counters"), c -> c.get("turns").asInt() == 2);
     assertTrue(counters.get("prompt_tokens").asInt() > 0 && counters.get("completion_tokens").asInt() > 0, counters::toString);
     assertFalse(counters.get("last_active").isNull());
     assertEquals(0, team(api, projectId).get("ask").get("counters").get("turns").asInt(), "only the agent that answered counts");
@@ -201,21 +201,6 @@ class AgentsTest {
   private static JsonNode untilType(SocketClient socket, String type) {
     List<JsonNode> frames = socket.untilType(type);
     return frames.get(frames.size() - 1);
-  }
-
-  private static JsonNode eventually(java.util.function.Supplier<JsonNode> read, java.util.function.Predicate<JsonNode> done) {
-    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
-    JsonNode last = read.get();
-    while (!done.test(last) && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      last = read.get();
-    }
-    assertTrue(done.test(last), "not reached within 15 s: " + last);
-    return last;
   }
 
   private static String newProject(ApiClient api) {

@@ -567,7 +567,9 @@ public final class Session
     if (seen.isPresent()) return answer(cmd, new Accepted(seen.get().seq(), cmd.operationId(), cmd.content(), true));
     Outcome accepted = Conversation.message(state, cmd, now());
     long acceptedSeq = state.lastSeq() + accepted.events().size();
-    // the message waits in the queue until its turn starts: at once when none runs, after its agent's answer
+    // the message waits in the queue until its turn starts, after its agent's answer: the agent is asked
+    // while the message is written (its answer waits, stashed, until the write is done)
+    if (accepted.refusal() == null && !state.hasRunningTurn()) turns.continueTurn(state.applyAll(accepted.events()));
     return decided(accepted, state, cmd, s -> new Accepted(acceptedSeq, cmd.operationId(), cmd.content(), false));
   }
 

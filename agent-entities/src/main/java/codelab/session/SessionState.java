@@ -198,6 +198,13 @@ public record SessionState(
           .onEvent(SessionArchived.class, (s, e) -> s.withArchived(true))
           .build();
 
+  /** The state after {@code events}, in order: a look-ahead at what persisting them comes to. */
+  SessionState applyAll(List<Session.Event> events) {
+    SessionState after = this;
+    for (Session.Event event : events) after = after.apply(event);
+    return after;
+  }
+
   /** The state after {@code event}: the one reducer, for the entity, its recovery and its look-aheads. */
   public SessionState apply(Session.Event event) {
     return ON_EVENT.apply(withLastSeq(lastSeq + 1).withLastActivity(event.at()), event);

@@ -146,7 +146,11 @@ final class TurnRunner {
       agent = new TurnAgent(turnId, found.agentId(), found.configuration(), null);
       // the model that answers, by name: a version that names none follows the node's default, which may change later
       String model = models.resolve(found.configuration().model()).name();
-      return List.of(new Session.TurnStarted(turnId, 1, found.agentId(), found.version(), model, now()));
+      Session.TurnStarted started = new Session.TurnStarted(turnId, 1, found.agentId(), found.version(), model, now());
+      // the model call starts while TurnStarted is written: its stream's first elements wait (stashed) until
+      // the write is done, so clients still see turn_started first, and the turn's start costs no extra write
+      continueTurn(state.apply(started));
+      return List.of(started);
     }
     if (!state.hasRunningTurn() || !state.turn().turnId().equals(answered.turnId())) return List.of();
     if (answered.agent() == null) return ended(new ArrayList<>(), new Session.TurnFailed(answered.turnId(), answered.problem(), now()));
@@ -312,8 +316,7 @@ final class TurnRunner {
    */
   List<Event> continueOrStop(SessionState state, List<Event> events) {
     if (events.isEmpty()) return events;
-    SessionState after = state;
-    for (Event event : events) after = after.apply(event);
+    SessionState after = state.applyAll(events);
     if (after.hasRunningTurn() && !after.turn().waitsForTools() && after.turn().step() >= settings.maxSteps()) {
       String error = "the turn reached its limit of " + settings.maxSteps() + " model calls";
       return ended(new ArrayList<>(events), new Session.TurnFailed(after.turn().turnId(), error, now()));

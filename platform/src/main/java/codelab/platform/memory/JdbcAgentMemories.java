@@ -97,9 +97,10 @@ final class JdbcAgentMemories implements AgentMemories {
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
-    // counted first: each statement sees what was committed before it began, so a page never misses a memory its total counts
+    // the total counts the rows themselves, before the page is read: each statement sees what was committed
+    // before it began, so a page never misses a memory its total counts
     return CompletableFuture.supplyAsync(() -> inTransaction("list the memories of agent " + agentId, connection -> {
-      long total = MemoryTable.counts(connection, agentId).map(MemoryTable.Counts::live).orElse(0L);
+      long total = MemoryTable.liveCount(connection, agentId);
       return new MemoryPage(MemoryTable.newestFirst(connection, agentId, offset, limit), total);
     }), blocking);
   }

@@ -181,6 +181,17 @@ final class MemoryTable {
     }
   }
 
+  /** How many live memories the agent has, counted from its rows. */
+  static long liveCount(Connection connection, String agentId) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM agent_memory WHERE agent_id = ? AND deleted = FALSE")) {
+      select.setString(1, agentId);
+      try (ResultSet row = select.executeQuery()) {
+        row.next();
+        return row.getLong(1);
+      }
+    }
+  }
+
   /** The agent's live memories, newest first. */
   static List<Memory> newestFirst(Connection connection, String agentId, int offset, int limit) throws SQLException {
     try (PreparedStatement select =

@@ -2,6 +2,7 @@ package codelab.platform.scripted;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,7 +18,9 @@ import java.util.regex.Pattern;
  * Decides, deterministically, what the scripted model answers to a conversation (the Chat
  * Completions {@code messages} array). Only the end of the conversation matters: trailing tool
  * results are summarised; otherwise the last message is quoted back word by word, or, when it is a
- * user message naming tools, those tool calls are requested. A user message containing
+ * user message naming tools, those tool calls are requested. A user message starting with
+ * {@code plan:} is answered with a {@value PlanKeywords#TOOL} call when the request offers that tool
+ * (see {@link PlanKeywords}). A user message containing
  * {@value #SHOW_CONTEXT} is answered with what the call was given: its system messages (the agent's
  * prompt, recalled memories, a note on left-out history) and how many messages it had.
  */
@@ -37,7 +41,11 @@ final class ScriptedModel {
     this.extraTokens = extraTokens;
   }
 
-  ScriptedReply answer(JsonNode messages) {
+  /**
+   * @param offeredTools the names of the tools the request offers; a model may only call those, so a
+   *     plan is proposed only where the orchestrator's {@value PlanKeywords#TOOL} is one of them
+   */
+  ScriptedReply answer(JsonNode messages, Set<String> offeredTools) {
     List<JsonNode> conversation = new ArrayList<>();
     messages.forEach(conversation::add);
     int promptTokens = conversation.stream().mapToInt(m -> words(content(m))).sum();
@@ -54,6 +62,10 @@ final class ScriptedModel {
       if (!role(conversation.get(i)).equals("system")) last = conversation.get(i);
     }
     String said = last == null ? "" : content(last);
+    if (last != null && role(last).equals("user") && offeredTools.contains(PlanKeywords.TOOL)) {
+      List<PlanKeywords.Task> plan = PlanKeywords.find(said);
+      if (!plan.isEmpty()) return planCall(plan, digest(messages.toString()), promptTokens);
+    }
     if (last != null && role(last).equals("user") && said.toLowerCase(java.util.Locale.ROOT).contains(SHOW_CONTEXT)) {
       return text(context(conversation), promptTokens);
     }
@@ -95,11 +107,30 @@ final class ScriptedModel {
       ToolKeywords.Request request = requests.get(i);
       ObjectNode arguments = json.createObjectNode();
       request.arguments().forEach(arguments::put);
-      // ids must differ between turns of one session (the session keys calls by id) yet be reproducible
-      String id = "call_" + digest(conversationDigest + "#" + i).substring(0, 24);
-      calls.add(new ScriptedReply.Call(id, request.tool(), arguments.toString()));
+      calls.add(new ScriptedReply.Call(callId(conversationDigest, i), request.tool(), arguments.toString()));
     }
     return new ScriptedReply.ToolCalls(List.copyOf(calls), promptTokens);
+  }
+
+  private ScriptedReply planCall(List<PlanKeywords.Task> plan, String conversationDigest, int promptTokens) {
+    ObjectNode arguments = json.createObjectNode();
+    ArrayNode tasks = arguments.putArray("tasks");
+    for (PlanKeywords.Task task : plan) {
+      ObjectNode t = tasks.addObject()
+          .put("task_id", task.id())
+          .put("title", task.title())
+          .put("agent_role", task.agentRole())
+          .put("instructions", task.instructions());
+      ArrayNode dependsOn = t.putArray("depends_on");
+      task.dependsOn().forEach(dependsOn::add);
+    }
+    ScriptedReply.Call call = new ScriptedReply.Call(callId(conversationDigest, 0), PlanKeywords.TOOL, arguments.toString());
+    return new ScriptedReply.ToolCalls(List.of(call), promptTokens);
+  }
+
+  // ids must differ between turns of one session (the session keys calls by id) yet be reproducible
+  private static String callId(String conversationDigest, int index) {
+    return "call_" + digest(conversationDigest + "#" + index).substring(0, 24);
   }
 
   private String summary(List<JsonNode> conversation, int from, int to) {

@@ -14,7 +14,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -108,7 +110,7 @@ public final class ScriptedModelServer {
       JsonNode messages = request.get("messages");
       String model = request.path("model").asText(MODEL);
       String id = this.model.completionId(messages);
-      ScriptedReply reply = this.model.answer(messages);
+      ScriptedReply reply = this.model.answer(messages, offeredTools(request));
       if (!request.path("stream").asBoolean(false)) {
         return complete(jsonResponse(StatusCodes.OK, wire.completion(reply, id, model)));
       }
@@ -123,6 +125,16 @@ public final class ScriptedModelServer {
           .withStatus(StatusCodes.OK)
           .addHeader(CacheControl.create(CacheDirectives.NO_CACHE))
           .withEntity(HttpEntities.createChunked(MediaTypes.TEXT_EVENT_STREAM.toContentType(), sse)));
+    }
+
+    /** The names of the functions a Chat Completions request offers ({@code tools[].function.name}). */
+    private static Set<String> offeredTools(JsonNode request) {
+      Set<String> names = new HashSet<>();
+      for (JsonNode tool : request.path("tools")) {
+        JsonNode name = tool.path("function").path("name");
+        if (tool.path("type").asText("function").equals("function") && name.isTextual()) names.add(name.asText());
+      }
+      return names;
     }
 
     private Route embeddings(String body) {

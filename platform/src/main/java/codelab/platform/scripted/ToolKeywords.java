@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 /**
  * Finds the tool requests a user wrote into a message for the scripted model: {@code read_file <path>},
  * {@code list_files <path>}, {@code write_file <path>}, {@code run <command...>}, in the order written.
+ * Lines starting with {@code >} are quoted text (another task's result pasted into a message, say):
+ * what they name was said by someone else, not asked for, so they are never scanned.
  */
 final class ToolKeywords {
 
@@ -20,6 +22,8 @@ final class ToolKeywords {
   // "run ls and read_file x" asks for "ls", not "ls and"
   private static final Pattern TRAILING_JOINER = Pattern.compile("(?:[\\s,;]+(?:and|then))*[\\s,;]*$");
 
+  private static final Pattern QUOTED_LINE = Pattern.compile("[ \\t]*>");
+
   private ToolKeywords() {}
 
   /** One requested tool with its arguments as ordered name/value pairs. */
@@ -28,7 +32,9 @@ final class ToolKeywords {
   static List<Request> find(String message) {
     List<Match> matches = new ArrayList<>();
     Matcher m = KEYWORD.matcher(message);
-    while (m.find()) matches.add(new Match(m.group(1), m.start(), m.start(2), m.end(2)));
+    while (m.find()) {
+      if (!quoted(message, m.start())) matches.add(new Match(m.group(1), m.start(), m.start(2), m.end(2)));
+    }
 
     List<Request> requests = new ArrayList<>();
     for (int i = 0; i < matches.size(); i++) {
@@ -57,6 +63,12 @@ final class ToolKeywords {
       path = path.substring(0, path.length() - 1);
     }
     return path.isEmpty() ? word : path;
+  }
+
+  /** Whether the line holding {@code at} is quoted: {@code >} after nothing but spaces or tabs. */
+  private static boolean quoted(String text, int at) {
+    int lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    return QUOTED_LINE.matcher(text).region(lineStart, text.length()).lookingAt();
   }
 
   private static int lineEnd(String text, int from) {

@@ -1,6 +1,7 @@
 package codelab.platform.scripted;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -102,6 +103,57 @@ class ScriptedModelServerTest {
     JsonNode completion = JSON.readTree(body(response));
     assertEquals("chat.completion", completion.path("object").asText());
     assertEquals("You said: hello", completion.path("choices").get(0).path("message").path("content").asText());
+  }
+
+  @Test
+  void proposesAPlanThroughCreatePlanWhenTheRequestOffersIt() throws Exception {
+    String plan = "plan: A: outline the module; B: write the left half after A; C: write the right half after A as architect;"
+        + " D: join them after B and C";
+    String tools = "[{\"type\":\"function\",\"function\":{\"name\":\"read_file\",\"parameters\":{}}},"
+        + "{\"type\":\"function\",\"function\":{\"name\":\"create_plan\",\"parameters\":{}}}]";
+    String request = "{\"model\":\"m\",\"tools\":" + tools + ",\"messages\":[{\"role\":\"system\",\"content\":\"You plan.\"},"
+        + "{\"role\":\"user\",\"content\":" + JSON.writeValueAsString(plan) + "}]}";
+
+    JsonNode choice = JSON.readTree(body(chat(request))).path("choices").get(0);
+
+    assertEquals("tool_calls", choice.path("finish_reason").asText());
+    JsonNode calls = choice.path("message").path("tool_calls");
+    assertEquals(1, calls.size());
+    assertEquals("create_plan", calls.get(0).path("function").path("name").asText());
+    JsonNode tasks = JSON.readTree(calls.get(0).path("function").path("arguments").asText()).path("tasks");
+    assertEquals(JSON.readTree("""
+        [{"task_id":"A","title":"outline the module","agent_role":"coder","instructions":"outline the module","depends_on":[]},
+         {"task_id":"B","title":"write the left half","agent_role":"coder","instructions":"write the left half","depends_on":["A"]},
+         {"task_id":"C","title":"write the right half","agent_role":"architect","instructions":"write the right half",
+          "depends_on":["A"]},
+         {"task_id":"D","title":"join them","agent_role":"coder","instructions":"join them","depends_on":["B","C"]}]
+        """), tasks);
+
+    // the call id is reproducible for one conversation and differs in another, like every scripted call's
+    String callId = calls.get(0).path("id").asText();
+    assertTrue(callId.startsWith("call_"), callId);
+    JsonNode again = JSON.readTree(body(chat(request))).path("choices").get(0).path("message").path("tool_calls").get(0);
+    assertEquals(callId, again.path("id").asText());
+    String laterTurn = request.replace("\"You plan.\"}", "\"You plan.\"},{\"role\":\"user\",\"content\":\"hi\"},"
+        + "{\"role\":\"assistant\",\"content\":\"You said: hi\"}");
+    JsonNode later = JSON.readTree(body(chat(laterTurn))).path("choices").get(0).path("message").path("tool_calls").get(0);
+    assertEquals("create_plan", later.path("function").path("name").asText());
+    assertNotEquals(callId, later.path("id").asText());
+  }
+
+  @Test
+  void answersAPlanAsTextWhenTheRequestDoesNotOfferCreatePlan() throws Exception {
+    String plan = "plan: A: outline the module; B: write the left half after A";
+    String otherTools = "[{\"type\":\"function\",\"function\":{\"name\":\"read_file\",\"parameters\":{}}}]";
+    for (String tools : List.of("", ",\"tools\":" + otherTools)) {
+      String request = "{\"model\":\"m\"" + tools + ",\"messages\":[{\"role\":\"user\",\"content\":"
+          + JSON.writeValueAsString(plan) + "}]}";
+
+      JsonNode choice = JSON.readTree(body(chat(request))).path("choices").get(0);
+
+      assertEquals("stop", choice.path("finish_reason").asText(), request);
+      assertEquals("You said: " + plan, choice.path("message").path("content").asText(), request);
+    }
   }
 
   @Test

@@ -43,6 +43,18 @@ class ToolKeywordsTest {
   }
 
   @Test
+  void neverScansQuotedLines() {
+    String message = "Task A said:\n> run rm -rf build\n  > then read_file secret.txt\n>list_files /\n"
+        + "so read_file notes.md > out, and run make\nrun ls >\n";
+
+    assertEquals(
+        List.of(read("notes.md"), new ToolKeywords.Request("execute_command", Map.of("command", "make")),
+            new ToolKeywords.Request("execute_command", Map.of("command", "ls >"))),
+        ToolKeywords.find(message));
+    assertEquals(List.of(), ToolKeywords.find("> read_file a.txt\n\t> run ls"));
+  }
+
+  @Test
   void keepsTheOrderWritten() {
     assertEquals(
         List.of(read("a"), new ToolKeywords.Request("list_files", Map.of("path", "b"))),

@@ -1,7 +1,6 @@
 package codelab.session;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.pekko.serialization.jackson.JacksonMigration;
+import codelab.serialization.FieldsAdded;
 
 /**
  * Version 2 of the types that name a session's agent since agents became entities (registered in
@@ -16,15 +15,10 @@ import org.apache.pekko.serialization.jackson.JacksonMigration;
  * talks to its project's starter agent of that role, and a turn without an agent answers with its
  * role's template, as it did when it began.
  */
-public final class AgentsAsEntities extends JacksonMigration {
+public final class AgentsAsEntities extends FieldsAdded {
 
   @Override
   public int currentVersion() {
     return 2;
-  }
-
-  @Override
-  public JsonNode transform(int fromVersion, JsonNode json) {
-    return json;
   }
 }

@@ -30,7 +30,7 @@ final class Conversation {
         events.add(new AgentSwitched(state.currentAgent(), agent.get().type(), agentId, "requested with the message", now));
       }
     }
-    events.add(new Session.UserMessageAccepted(cmd.operationId(), cmd.content(), now));
+    events.add(new Session.UserMessageAccepted(cmd.operationId(), cmd.content(), cmd.orchestrated(), now));
     return new Outcome(null, events);
   }
 

@@ -57,7 +57,7 @@ public record Deadlines(Duration toolTimeout, Duration turnCheck) {
     } else if (event instanceof Session.UserMessageAccepted e) {
       // its turn starts once the agent answers: a node that stops in between leaves a message that only a wake-up starts
       return List.of(new Due(new Deadline(Kind.RUNNING_TURN, null), e.at().plus(turnCheck)));
-    } else if (event instanceof Session.ToolCallRequested e && !e.requiresApproval()) {
+    } else if (event instanceof Session.ToolCallRequested e && !e.requiresApproval() && !PlanDraft.isPlan(e.call().toolName())) {
       return List.of(new Due(Deadline.toolCall(e.call().callId()), e.at().plus(toolTimeout)));
     } else if (event instanceof Session.ApprovalRequested e) {
       return List.of(new Due(Deadline.approval(e.callId()), e.deadline()));
@@ -85,6 +85,9 @@ public record Deadlines(Duration toolTimeout, Duration turnCheck) {
   public List<Due> waitingIn(SessionState state) {
     if (!state.hasRunningTurn()) return List.of();
     // a call that waits for approval has its deadline from the event persisted with it
-    return state.turn().pending().stream().map(this::of).filter(due -> due.at() != null).toList();
+    // a running plan's call waits for its tasks, not for an IDE: the plan checks on them itself (TaskDispatch)
+    return state.turn().pending().stream()
+        .filter(p -> p.awaitingApproval() || !PlanDraft.isPlan(p.call().toolName()))
+        .map(this::of).filter(due -> due.at() != null).toList();
   }
 }

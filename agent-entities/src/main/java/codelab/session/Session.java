@@ -100,10 +100,11 @@ public final class Session
    * @param recallLimit how many memories an agent with memory recalls at most for a turn
    * @param recallMinScore how similar (cosine) to the turn's message a memory must be to be recalled
    * @param approvalRuleTimeout how long an approval request waits for its project to say whether a rule approves it
+   * @param plans how the orchestrator's plans run
    */
   public record Settings(
       String readJournalPluginId, int snapshotEvery, int maxTurnAttempts, int maxSteps, Duration toolTimeout, Duration approvalTimeout,
-      Duration idleTimeout, Duration agentTimeout, int recallLimit, double recallMinScore, Duration approvalRuleTimeout) {
+      Duration idleTimeout, Duration agentTimeout, int recallLimit, double recallMinScore, Duration approvalRuleTimeout, PlanLimits plans) {
 
     /** From {@code codelab.session} (this module's reference.conf). */
     public static Settings fromConfig(com.typesafe.config.Config config) {
@@ -119,7 +120,8 @@ public final class Session
           session.getDuration("agent-timeout"),
           session.getInt("recall-limit"),
           session.getDouble("recall-min-score"),
-          session.getDuration("approval-rule-timeout"));
+          session.getDuration("approval-rule-timeout"),
+          PlanLimits.fromConfig(session.getConfig("plans")));
     }
   }
 
@@ -151,10 +153,18 @@ public final class Session
   public record GetPendingApprovals(String userId, ActorRef<StatusReply<PendingApprovals>> replyTo)
       implements FromUser<PendingApprovals>, JsonSerializable {}
 
-  /** A user message; {@code operationId} (optional) makes a retry harmless. */
+  /**
+   * A user message; {@code operationId} (optional) makes a retry harmless. {@code orchestrated}
+   * (v1.1 {@code mode: orchestrated}): the project's orchestrator answers, and may plan.
+   */
   public record PostUserMessage(
-      String userId, String content, String agentType, String operationId, ActorRef<StatusReply<Accepted>> replyTo)
-      implements FromUser<Accepted>, JsonSerializable {}
+      String userId, String content, String agentType, String operationId, boolean orchestrated, ActorRef<StatusReply<Accepted>> replyTo)
+      implements FromUser<Accepted>, JsonSerializable {
+    /** A direct message: the session's current agent answers. */
+    public PostUserMessage(String userId, String content, String agentType, String operationId, ActorRef<StatusReply<Accepted>> replyTo) {
+      this(userId, content, agentType, operationId, false, replyTo);
+    }
+  }
 
   /** To the agent {@code agentId}, or (when it is null) to the project's starter agent of role {@code agentType}. */
   public record SwitchAgent(String userId, String agentType, String agentId, String reason, ActorRef<StatusReply<Done>> replyTo)
@@ -219,6 +229,21 @@ public final class Session
 
   public record Unsubscribe(ActorRef<SessionUpdate> subscriber) implements Command, JsonSerializable {}
 
+  public record GetPlans(String userId, ActorRef<StatusReply<Plans>> replyTo) implements FromUser<Plans>, JsonSerializable {}
+
+  /**
+   * From a plan's parent session to the child session of one of its tasks: be created for it and
+   * answer {@code message}, or, if that was done before (a re-send after a crash or a lost answer),
+   * say how the task stands. The parent sends it until it hears that the task ended.
+   */
+  public record StartTask(
+      String parentSessionId, String planId, String taskId, String ownerId, String projectId, String agentId, String agentRole, String title,
+      String message, ActorRef<StatusReply<TaskReport>> replyTo)
+      implements Command, JsonSerializable {}
+
+  /** From a task session to its parent when its turn ended for good (also the answer to {@link StartTask}). */
+  public record TaskReported(TaskReport report) implements Command, JsonSerializable {}
+
   /** The acknowledgement the model stream waits for before it sends the next element (backpressure). */
   enum ModelAck {
     INSTANCE
@@ -239,6 +264,14 @@ public final class Session
   record SwitchChecked(SwitchAgent switchAgent, Agent.ForTurn agent, SessionError refusal) implements Command, NoSerializationVerificationNeeded {}
   /** The project's answer about an approval request: {@code ruleId} approves the call with these arguments; null: no rule does, or no answer. */
   record RuleAnswered(String callId, String argumentsJson, String ruleId) implements Command, NoSerializationVerificationNeeded {}
+
+  /** A task session did not answer {@link StartTask} (timeout, node down): the plan's next check sends it again. */
+  record TaskNotAnswered(String planId, String taskId, String problem) implements Command, NoSerializationVerificationNeeded {}
+
+  /** Time to ask the running tasks of the plans how they stand (a report may have been lost). */
+  enum PlanCheckDue implements Command, NoSerializationVerificationNeeded {
+    INSTANCE
+  }
 
   /** Nothing arrived for a while: passivate if no turn runs and no one follows the session. */
   enum Idle implements Command, NoSerializationVerificationNeeded {
@@ -261,6 +294,19 @@ public final class Session
       implements JsonSerializable {}
 
   public record PendingApprovals(String sessionId, List<SessionState.Approval> approvals) implements JsonSerializable {}
+
+  public record Plans(String sessionId, List<Plan> plans) implements JsonSerializable {}
+
+  /**
+   * How task {@code taskId} of plan {@code planId} stands in its session {@code sessionId}: running
+   * ({@code status} RUNNING), or ended with its answer ({@code content}) or why it failed ({@code error}).
+   */
+  public record TaskReport(String planId, String taskId, String sessionId, Plan.TaskStatus status, String content, String error)
+      implements JsonSerializable {
+    boolean ended() {
+      return status.ended();
+    }
+  }
 
   /** {@code duplicate}: the operation id was seen before; nothing new was started. */
   public record Accepted(long seq, String operationId, String content, boolean duplicate) implements JsonSerializable {}
@@ -286,14 +332,25 @@ public final class Session
       String sessionId, String ownerId, String projectId, String title, String agentType, String agentId, Instant at)
       implements Event {}
 
-  public record UserMessageAccepted(String operationId, String content, Instant at) implements Event {}
+  /** {@code orchestrated}: the project's orchestrator answers it, and may plan (version 3, {@link OrchestratedPlans}). */
+  public record UserMessageAccepted(String operationId, String content, boolean orchestrated, Instant at) implements Event {
+    public UserMessageAccepted(String operationId, String content, Instant at) {
+      this(operationId, content, false, at);
+    }
+  }
 
   /**
    * Which agent answers the turn: its id, the version it had when the turn started, and the model
    * that answers (the version's, or the node's default when it names none). All three are null in turns of journals written
    * before agents were entities; such a turn answers with its role's template.
    */
-  public record TurnStarted(String turnId, int attempt, String agentId, Integer agentVersion, String model, Instant at) implements Event {}
+  public record TurnStarted(String turnId, int attempt, String agentId, Integer agentVersion, String model, boolean orchestrated, Instant at)
+      implements Event {
+    /** A direct turn: no plan. */
+    public TurnStarted(String turnId, int attempt, String agentId, Integer agentVersion, String model, Instant at) {
+      this(turnId, attempt, agentId, agentVersion, model, false, at);
+    }
+  }
 
   /**
    * The model asked for a tool in step {@code step}; {@code stepText} is what it said before asking,
@@ -350,6 +407,31 @@ public final class Session
   public record AgentSwitched(String fromAgent, String toAgent, String toAgentId, String reason, Instant at) implements Event {}
 
   public record SessionRenamed(String title, Instant at) implements Event {}
+
+  // ---------------------------------------------------------------- plans (PlanSteps decides, TaskDispatch delivers)
+
+  /** A plan for the orchestrator's {@code create_plan} call {@code callId}, approved (or needing no approval): every task waits. */
+  public record PlanStarted(String planId, String turnId, String callId, List<Plan.Task> tasks, Instant at) implements Event {}
+
+  /** Task {@code taskId} runs in its child session {@code sessionId} with agent {@code agentId}. */
+  public record TaskStarted(String planId, String taskId, String agentId, String sessionId, Instant at) implements Event {}
+
+  public record TaskCompleted(String planId, String taskId, String content, Instant at) implements Event {}
+
+  public record TaskFailed(String planId, String taskId, String error, Instant at) implements Event {}
+
+  /** Every task ended; the orchestrator's call gets their results in the same write. */
+  public record PlanCompleted(String planId, Instant at) implements Event {}
+
+  /**
+   * A session made for task {@code taskId} of plan {@code planId} of session {@code parentSessionId}
+   * (what {@link SessionCreated} is for a person's session; session lists do not show it). It answers
+   * its one message and reports back; it takes no messages from people and cannot plan (depth 1).
+   */
+  public record TaskSessionCreated(
+      String sessionId, String ownerId, String projectId, String title, String agentType, String agentId, String parentSessionId,
+      String planId, String taskId, Instant at)
+      implements Event {}
   public record SessionArchived(Instant at) implements Event {}
 
   // ---------------------------------------------------------------- behavior
@@ -368,7 +450,7 @@ public final class Session
                       context.setReceiveTimeout(settings.idleTimeout(), Idle.INSTANCE);
                       return Behaviors.withTimers(timers ->
                           new Session(context, timers, entity.getEntityId(), llm, models, Agents.sharded(system), memories,
-                              Projects.sharded(system), settings, clock, entity.getShard()));
+                              Projects.sharded(system), Sessions.sharded(system), settings, clock, entity.getShard()));
                     }))
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
@@ -378,11 +460,11 @@ public final class Session
   }
 
   public static Behavior<Command> create(
-      String sessionId, LlmClient llm, ModelCatalog models, Agents agents, AgentMemories memories, Projects projects, Settings settings,
-      Clock clock) {
+      String sessionId, LlmClient llm, ModelCatalog models, Agents agents, AgentMemories memories, Projects projects, Sessions sessions,
+      Settings settings, Clock clock) {
     return Behaviors.setup(
         context -> Behaviors.withTimers(timers ->
-            new Session(context, timers, sessionId, llm, models, agents, memories, projects, settings, clock, null)));
+            new Session(context, timers, sessionId, llm, models, agents, memories, projects, sessions, settings, clock, null)));
   }
 
   private final ActorContext<Command> context;
@@ -393,13 +475,14 @@ public final class Session
   private final TurnRunner turns;
   private final Subscriptions subscriptions;
   private final ApprovalRuleChecks rules;
+  private final TaskDispatch tasks;
   private final Agents agents;
   /** Where to ask for passivation; none outside sharding (tests). */
   private final ActorRef<ClusterSharding.ShardCommand> shard;
 
   private Session(
       ActorContext<Command> context, TimerScheduler<Command> timers, String sessionId, LlmClient llm, ModelCatalog models, Agents agents,
-      AgentMemories memories, Projects projects, Settings settings, Clock clock, ActorRef<ClusterSharding.ShardCommand> shard) {
+      AgentMemories memories, Projects projects, Sessions sessions, Settings settings, Clock clock, ActorRef<ClusterSharding.ShardCommand> shard) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), sessionId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
@@ -412,6 +495,7 @@ public final class Session
     this.turns = new TurnRunner(context, llm, models, agents, memories, settings, clock);
     this.agents = agents;
     this.rules = new ApprovalRuleChecks(context, projects, settings.approvalRuleTimeout());
+    this.tasks = new TaskDispatch(context, timers, sessions, settings.plans(), settings.agentTimeout());
     this.subscriptions = new Subscriptions(context, PersistenceId.of(ENTITY_KEY.name(), sessionId), settings.readJournalPluginId());
     this.shard = shard;
   }
@@ -445,6 +529,7 @@ public final class Session
    * asked) gets its turn now.
    */
   private void onRecovered(SessionState state) {
+    tasks.resend(state);
     if (!state.hasRunningTurn()) {
       turns.continueTurn(state);
       return;
@@ -467,6 +552,7 @@ public final class Session
         newCommandHandlerWithReplyBuilder().forState(state -> !state.isCreated());
     unborn
         .onCommand(Create.class, this::onCreate)
+        .onCommand(StartTask.class, this::onStartTask)
         .onCommand(FromUser.class, cmd -> notFound(cmd))
         .onCommand(Subscribe.class, cmd -> then(() -> subscriptions.refuse(cmd.subscriber())))
         .onCommand(Idle.class, this::onIdle)
@@ -486,6 +572,13 @@ public final class Session
         newCommandHandlerWithReplyBuilder().forState(SessionState::isCreated);
     created
         .onCommand(Create.class, cmd -> Effect().reply(cmd.replyTo(), SessionError.ALREADY_EXISTS.reply()))
+        .onCommand(StartTask.class, this::onStartTaskAgain)
+        .onCommand(GetPlans.class, owner((state, cmd) -> answer(cmd, new Plans(sessionId, state.plans()))))
+        .onCommand(TaskReported.class, (state, cmd) ->
+            persist(turns.continueOrStop(state, PlanSteps.reported(state, cmd.report(), now()))).thenNoReply())
+        .onCommand(TaskNotAnswered.class, (state, cmd) -> then(() ->
+            context.getLog().debug("Task {} of plan {} did not answer ({}); the plan's next check asks again", cmd.taskId(), cmd.planId(), cmd.problem())))
+        .onCommand(PlanCheckDue.class, (state, cmd) -> then(() -> tasks.resend(state)))
         .onCommand(GetSummary.class, owner((state, cmd) -> answer(cmd, state.summary())))
         .onCommand(GetHistory.class, owner((state, cmd) ->
             answer(cmd, new History(sessionId, state.messages(), state.lastActivity(), state.currentAgent()))))
@@ -503,7 +596,10 @@ public final class Session
         .onCommand(ExpireApproval.class, (state, cmd) -> persist(turns.continueOrStop(state, timers.expire(state, cmd))).thenNoReply())
         .onCommand(ToolCallTimedOut.class, (state, cmd) -> persist(turns.continueOrStop(state, timers.timeOut(state, cmd))).thenNoReply())
         // what is overdue is settled now; a model call lost with its node was found by the recovery this message caused
-        .onCommand(Wake.class, (state, cmd) -> then(() -> timers.settleOverdue(state, context.getSelf())))
+        .onCommand(Wake.class, (state, cmd) -> then(() -> {
+          timers.settleOverdue(state, context.getSelf());
+          tasks.resend(state);
+        }))
         .onCommand(Idle.class, this::onIdle)
         .onCommand(CancelTurn.class, owner(this::onCancelTurn))
         .onCommand(Rename.class, owner((state, cmd) -> decided(Conversation.rename(state, cmd, now()), state, cmd, SessionState::summary)))
@@ -536,8 +632,30 @@ public final class Session
     return Effect().persist(created).thenReply(cmd.replyTo(), newState -> StatusReply.success(newState.summary()));
   }
 
+  /**
+   * A plan's task: the session is made for it and its message accepted in one write; its turn starts
+   * as any turn does, and it reports to its parent when the turn ends.
+   */
+  private ReplyEffect<Event, SessionState> onStartTask(SessionState state, StartTask cmd) {
+    List<Event> events = List.of(
+        new TaskSessionCreated(sessionId, cmd.ownerId(), cmd.projectId(), cmd.title(), cmd.agentRole(), cmd.agentId(), cmd.parentSessionId(),
+            cmd.planId(), cmd.taskId(), now()),
+        new UserMessageAccepted("task:" + cmd.planId() + ":" + cmd.taskId(), cmd.message(), now()));
+    return persist(events).thenReply(cmd.replyTo(), newState -> StatusReply.success(TaskDispatch.report(newState)));
+  }
+
+  /** The parent asks again (it restarted, or lost the answer): how the task stands; any other session is not a task's. */
+  private ReplyEffect<Event, SessionState> onStartTaskAgain(SessionState state, StartTask cmd) {
+    SessionState.TaskOf task = state.task();
+    if (task == null || !task.planId().equals(cmd.planId()) || !task.taskId().equals(cmd.taskId())) {
+      return Effect().reply(cmd.replyTo(), SessionError.ALREADY_EXISTS.reply());
+    }
+    return Effect().reply(cmd.replyTo(), StatusReply.success(TaskDispatch.report(state)));
+  }
+
   /** A switch by role is decided here; a switch by agent id first asks that agent whether it may answer in this session. */
   private ReplyEffect<Event, SessionState> onSwitchAgent(SessionState state, SwitchAgent cmd) {
+    if (state.task() != null) return refuse(cmd, SessionError.TASK_SESSION);
     if (cmd.agentId() == null) return decided(Conversation.agentSwitch(state, cmd, now()), state, cmd, s -> Done.getInstance());
     context.askWithStatus(
         Agent.ForTurn.class,
@@ -565,6 +683,7 @@ public final class Session
   private ReplyEffect<Event, SessionState> onPostUserMessage(SessionState state, PostUserMessage cmd) {
     Optional<SessionState.RecentOperation> seen = state.recentOperation(cmd.operationId());
     if (seen.isPresent()) return answer(cmd, new Accepted(seen.get().seq(), cmd.operationId(), cmd.content(), true));
+    if (state.task() != null) return refuse(cmd, SessionError.TASK_SESSION);
     Outcome accepted = Conversation.message(state, cmd, now());
     long acceptedSeq = state.lastSeq() + accepted.events().size();
     // the message waits in the queue until its turn starts, after its agent's answer: the agent is asked
@@ -594,7 +713,7 @@ public final class Session
       String decided = state.approval(cmd.callId()).map(a -> a.status().word()).orElse(cmd.decision());
       return answer(cmd, new Decision(cmd.callId(), decided));
     }
-    return decided(ToolCallAnswers.decision(state, cmd, now()).then(events -> turns.continueOrStop(state, events)), state, cmd,
+    return decided(ToolCallAnswers.decision(state, cmd, settings.plans(), now()).then(events -> turns.continueOrStop(state, events)), state, cmd,
         s -> new Decision(cmd.callId(), cmd.decision()));
   }
 
@@ -626,6 +745,7 @@ public final class Session
       subscriptions.publish(events, newState);
       timers.follow(events);
       rules.askAbout(events, newState);
+      tasks.after(events, newState);
       turns.continueTurn(newState);
     });
   }

@@ -24,7 +24,13 @@ public enum SessionError implements EntityError {
   NO_RUNNING_TURN("no turn is running", Kind.CONFLICT),
   /** An archived session takes no new work; it stays readable. */
   ARCHIVED("session is archived", Kind.CONFLICT),
-  EMPTY_TITLE("title is empty", Kind.INVALID);
+  EMPTY_TITLE("title is empty", Kind.INVALID),
+  /** A plan's task session answers its task only: people read it, and decide its calls, but send it nothing new. */
+  TASK_SESSION("this session runs a task of a plan and takes no messages", Kind.CONFLICT),
+  /** The platform runs this call itself (an orchestrator's plan): no IDE answers it. */
+  SERVER_CALL("the server runs this call itself; it takes no tool result", Kind.CONFLICT),
+  /** An edited plan with a cycle, an unknown agent, a dependency on a missing task, or too many tasks. */
+  INVALID_PLAN("the edited plan is not valid: check task ids, agent roles, depends_on (no cycles) and the task limit", Kind.INVALID);
 
   private final String message;
   private final Kind kind;

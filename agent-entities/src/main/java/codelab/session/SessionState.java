@@ -55,8 +55,15 @@ public record SessionState(
     Turn turn,
     List<Approval> approvals,
     List<RecentOperation> recentOperations,
-    long lastSeq)
+    long lastSeq,
+    List<Plan> plans,
+    TaskOf task)
     implements JsonSerializable {
+
+  public SessionState {
+    // snapshots from before plans have none
+    plans = plans == null ? List.of() : plans;
+  }
 
   /**
    * How many operation ids (of messages, tool results, decisions, cancels) are remembered for
@@ -83,8 +90,23 @@ public record SessionState(
     }
   }
 
-  /** A user message accepted while another turn runs; it starts its own turn when that one ends. */
-  public record QueuedMessage(String operationId, String content, Instant at) implements JsonSerializable {}
+  /**
+   * A user message accepted while another turn runs; it starts its own turn when that one ends.
+   * {@code orchestrated}: the project's orchestrator answers it and may plan.
+   */
+  public record QueuedMessage(String operationId, String content, Instant at, boolean orchestrated) implements JsonSerializable {}
+
+  /**
+   * What a plan's task session knows of its task: whose it is (the parent session, the plan, the task)
+   * and, once its turn ended for good, how ({@code status} COMPLETED with {@code result}, FAILED with
+   * {@code error}); RUNNING until then.
+   */
+  public record TaskOf(String parentSessionId, String planId, String taskId, Plan.TaskStatus status, String result, String error)
+      implements JsonSerializable {
+    TaskOf ended(Plan.TaskStatus outcome, String newResult, String newError) {
+      return new TaskOf(parentSessionId, planId, taskId, outcome, newResult, newError);
+    }
+  }
 
   /**
    * The turn in progress, answered by version {@code agentVersion} of agent {@code agentId} with
@@ -95,7 +117,7 @@ public record SessionState(
    */
   public record Turn(
       String turnId, Instant startedAt, int attempt, String agentId, Integer agentVersion, String model, int step, int deltaCount,
-      String text, List<PendingCall> pending)
+      String text, List<PendingCall> pending, boolean orchestrated)
       implements JsonSerializable {
     boolean waitsForTools() {
       return !pending.isEmpty();
@@ -106,7 +128,7 @@ public record SessionState(
     }
 
     Turn withPending(List<PendingCall> newPending) {
-      return new Turn(turnId, startedAt, attempt, agentId, agentVersion, model, step, deltaCount, text, List.copyOf(newPending));
+      return new Turn(turnId, startedAt, attempt, agentId, agentVersion, model, step, deltaCount, text, List.copyOf(newPending), orchestrated);
     }
   }
 
@@ -135,7 +157,7 @@ public record SessionState(
   public record RecentOperation(String operationId, long seq) implements JsonSerializable {}
 
   static SessionState empty() {
-    return new SessionState(null, null, null, null, false, null, null, null, null, List.of(), List.of(), null, List.of(), List.of(), 0);
+    return new SessionState(null, null, null, null, false, null, null, null, null, List.of(), List.of(), null, List.of(), List.of(), 0, List.of(), null);
   }
 
   public boolean isCreated() {
@@ -190,9 +212,18 @@ public record SessionState(
           .onEvent(ToolResultRecorded.class, (s, e) -> s.toolResultRecorded(e).withRecentOperation(e.operationId()))
           .onEvent(AssistantReplied.class, SessionState::assistantReplied)
           .onEvent(Session.TurnRemembered.class, (s, e) -> s)
-          .onEvent(TurnCompleted.class, (s, e) -> s.endTurn(e.at()))
-          .onEvent(TurnFailed.class, (s, e) -> s.endTurn(e.at()))
-          .onEvent(TurnCancelled.class, (s, e) -> s.endTurn(e.at()).withRecentOperation(e.operationId()))
+          .onEvent(TurnCompleted.class, (s, e) -> s.taskEnded(Plan.TaskStatus.COMPLETED, s.lastAnswer(e.turnId()), null).endTurn(e.at()))
+          .onEvent(TurnFailed.class, (s, e) -> s.taskEnded(Plan.TaskStatus.FAILED, null, e.error()).endTurn(e.at()))
+          .onEvent(TurnCancelled.class, (s, e) ->
+              s.taskEnded(Plan.TaskStatus.FAILED, null, "the task was cancelled").endTurn(e.at()).withRecentOperation(e.operationId()))
+          .onEvent(Session.TaskSessionCreated.class, SessionState::taskSessionCreated)
+          .onEvent(Session.PlanStarted.class, SessionState::planStarted)
+          .onEvent(Session.TaskStarted.class, (s, e) -> s.withPlan(e.planId(), p -> p.withTask(e.taskId(), t -> t.started(e.sessionId(), e.at()))))
+          .onEvent(Session.TaskCompleted.class, (s, e) ->
+              s.withPlan(e.planId(), p -> p.withTask(e.taskId(), t -> t.ended(Plan.TaskStatus.COMPLETED, e.content(), null, e.at()))))
+          .onEvent(Session.TaskFailed.class, (s, e) ->
+              s.withPlan(e.planId(), p -> p.withTask(e.taskId(), t -> t.ended(Plan.TaskStatus.FAILED, null, e.error(), e.at()))))
+          .onEvent(Session.PlanCompleted.class, (s, e) -> s.withPlan(e.planId(), p -> p.completed(e.at())))
           .onEvent(AgentSwitched.class, (s, e) -> s.withCurrentAgent(e.toAgent(), e.toAgentId()))
           .onEvent(SessionRenamed.class, (s, e) -> s.withTitle(e.title()))
           .onEvent(SessionArchived.class, (s, e) -> s.withArchived(true))
@@ -212,16 +243,23 @@ public record SessionState(
 
   private SessionState created(SessionCreated e) {
     return new SessionState(e.sessionId(), e.ownerId(), e.projectId(), e.title(), false, e.agentType(), e.agentId(), e.at(), e.at(),
-        List.of(), List.of(), null, List.of(), List.of(), lastSeq);
+        List.of(), List.of(), null, List.of(), List.of(), lastSeq, List.of(), null);
+  }
+
+  private SessionState taskSessionCreated(Session.TaskSessionCreated e) {
+    return created(new SessionCreated(e.sessionId(), e.ownerId(), e.projectId(), e.title(), e.agentType(), e.agentId(), e.at()))
+        .withTask(new TaskOf(e.parentSessionId(), e.planId(), e.taskId(), Plan.TaskStatus.RUNNING, null, null));
   }
 
   private SessionState messageAccepted(UserMessageAccepted e) {
-    return withQueue(append(queue, new QueuedMessage(e.operationId(), e.content(), e.at()))).withRecentOperation(e.operationId());
+    return withQueue(append(queue, new QueuedMessage(e.operationId(), e.content(), e.at(), e.orchestrated()))).withRecentOperation(e.operationId());
   }
 
   /** A first attempt takes the oldest queued message into the conversation; a re-run continues the conversation as it is. */
   private SessionState turnStarted(TurnStarted e) {
-    SessionState started = withTurn(new Turn(e.turnId(), e.at(), e.attempt(), e.agentId(), e.agentVersion(), e.model(), 0, 0, "", List.of()));
+    SessionState started = withTurn(
+        new Turn(e.turnId(), e.at(), e.attempt(), e.agentId(), e.agentVersion(), e.model(), 0, 0, "", List.of(), e.orchestrated()))
+        .withTask(task == null ? null : task.ended(Plan.TaskStatus.RUNNING, null, null));
     if (e.attempt() > 1 || queue.isEmpty()) return started;
     QueuedMessage next = queue.get(0);
     return started
@@ -242,7 +280,7 @@ public record SessionState(
     } else {
       newMessages.add(new ChatMessage(MessageRole.ASSISTANT, e.stepText(), e.turnId(), e.at(), List.of(e.call()), null, null));
       t = new Turn(t.turnId(), t.startedAt(), t.attempt(), t.agentId(), t.agentVersion(), t.model(), e.step(), t.deltaCount() + e.stepDeltas(),
-          t.text() + e.stepText(), t.pending());
+          t.text() + e.stepText(), t.pending(), t.orchestrated());
     }
     Turn withCall = t.withPending(append(t.pending(), new PendingCall(e.call(), e.requiresApproval(), lastSeq, e.at(), null, null)));
     return withMessages(List.copyOf(newMessages)).withTurn(withCall);
@@ -303,6 +341,38 @@ public record SessionState(
     return closed.withTurn(null).withApprovals(closed.approvals.stream().map(a -> a.isPending() ? a.withStatus(ApprovalStatus.REJECT) : a).toList());
   }
 
+  /**
+   * The approved plan: its tasks wait to be started, and its call waits, no longer for a person, for
+   * the plan's result (no IDE runs it, so no tool timeout applies).
+   */
+  private SessionState planStarted(Session.PlanStarted e) {
+    Plan plan = new Plan(e.planId(), e.turnId(), e.callId(), Plan.Status.RUNNING, e.at(), null, e.tasks());
+    return withPlans(append(plans, plan))
+        .updatePending(e.callId(), p -> new PendingCall(p.call(), false, lastSeq, e.at(), null, null));
+  }
+
+  private SessionState withPlan(String planId, UnaryOperator<Plan> change) {
+    return withPlans(plans.stream().map(p -> p.planId().equals(planId) ? change.apply(p) : p).toList());
+  }
+
+  public Optional<Plan> plan(String planId) {
+    return plans.stream().filter(p -> p.planId().equals(planId)).findFirst();
+  }
+
+  /** A task session's turn ended: completed with its answer, or failed; a re-run after a crash sets it running again. */
+  private SessionState taskEnded(Plan.TaskStatus outcome, String result, String error) {
+    return task == null ? this : withTask(task.ended(outcome, result, error));
+  }
+
+  /** The answer that ended turn {@code turnId}, if it has one. */
+  private String lastAnswer(String turnId) {
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      ChatMessage m = messages.get(i);
+      if (m.role() == MessageRole.ASSISTANT && turnId.equals(m.turnId()) && m.toolCalls().isEmpty()) return m.content();
+    }
+    return "";
+  }
+
   private SessionState updatePending(String callId, UnaryOperator<PendingCall> change) {
     if (turn == null) return this;
     return withTurn(turn.withPending(
@@ -327,42 +397,50 @@ public record SessionState(
   // ---------------------------------------------------------------- copies with one change
 
   SessionState withTitle(String v) {
-    return new SessionState(sessionId, ownerId, projectId, v, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, v, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq, plans, task);
   }
 
   SessionState withArchived(boolean v) {
-    return new SessionState(sessionId, ownerId, projectId, title, v, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, v, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq, plans, task);
   }
 
   SessionState withCurrentAgent(String v, String id) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, v, id, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, v, id, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq, plans, task);
   }
 
   SessionState withLastActivity(Instant v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, v, messages, queue, turn, approvals, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, v, messages, queue, turn, approvals, recentOperations, lastSeq, plans, task);
   }
 
   SessionState withMessages(List<ChatMessage> v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, v, queue, turn, approvals, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, v, queue, turn, approvals, recentOperations, lastSeq, plans, task);
   }
 
   SessionState withQueue(List<QueuedMessage> v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, v, turn, approvals, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, v, turn, approvals, recentOperations, lastSeq, plans, task);
   }
 
   SessionState withTurn(Turn v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, v, approvals, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, v, approvals, recentOperations, lastSeq, plans, task);
   }
 
   SessionState withApprovals(List<Approval> v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, v, recentOperations, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, v, recentOperations, lastSeq, plans, task);
   }
 
   SessionState withRecentOperations(List<RecentOperation> v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, v, lastSeq);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, v, lastSeq, plans, task);
+  }
+
+  SessionState withPlans(List<Plan> v) {
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq, v, task);
+  }
+
+  SessionState withTask(TaskOf v) {
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq, plans, v);
   }
 
   SessionState withLastSeq(long v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, v);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, v, plans, task);
   }
 }

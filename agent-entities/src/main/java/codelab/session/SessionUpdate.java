@@ -27,7 +27,12 @@ import org.apache.pekko.actor.typed.ActorRef;
   @JsonSubTypes.Type(value = SessionUpdate.TurnStarted.class, name = "turn_started"),
   @JsonSubTypes.Type(value = SessionUpdate.TurnCompleted.class, name = "turn_completed"),
   @JsonSubTypes.Type(value = SessionUpdate.TurnFailed.class, name = "turn_failed"),
-  @JsonSubTypes.Type(value = SessionUpdate.TurnCancelled.class, name = "turn_cancelled")
+  @JsonSubTypes.Type(value = SessionUpdate.TurnCancelled.class, name = "turn_cancelled"),
+  @JsonSubTypes.Type(value = SessionUpdate.PlanStarted.class, name = "plan_started"),
+  @JsonSubTypes.Type(value = SessionUpdate.TaskStarted.class, name = "task_started"),
+  @JsonSubTypes.Type(value = SessionUpdate.TaskCompleted.class, name = "task_completed"),
+  @JsonSubTypes.Type(value = SessionUpdate.TaskFailed.class, name = "task_failed"),
+  @JsonSubTypes.Type(value = SessionUpdate.PlanCompleted.class, name = "plan_completed")
 })
 public sealed interface SessionUpdate extends JsonSerializable {
 
@@ -92,6 +97,17 @@ public sealed interface SessionUpdate extends JsonSerializable {
 
   record TurnFailed(long seq, String turnId, String error) implements SessionUpdate {}
 
+  // a plan's course (v1.1 "Orchestrated plans"); what its tasks say comes from their own sessions
+  record PlanStarted(long seq, String planId, java.util.List<Plan.Task> tasks) implements SessionUpdate {}
+
+  record TaskStarted(long seq, String planId, String taskId, String agentId, String sessionId) implements SessionUpdate {}
+
+  record TaskCompleted(long seq, String planId, String taskId, String content) implements SessionUpdate {}
+
+  record TaskFailed(long seq, String planId, String taskId, String error) implements SessionUpdate {}
+
+  record PlanCompleted(long seq, String planId) implements SessionUpdate {}
+
   /** The client-visible form of a persisted event, if it has one. */
   static Optional<SessionUpdate> of(Session.Event event, long seq) {
     if (event instanceof Session.UserMessageAccepted e) {
@@ -105,6 +121,9 @@ public sealed interface SessionUpdate extends JsonSerializable {
       return Optional.of(new TurnCompleted(seq, e.turnId()));
     } else if (event instanceof Session.TurnFailed e) {
       return Optional.of(new TurnFailed(seq, e.turnId(), e.error()));
+    } else if (event instanceof Session.ToolCallRequested e && !e.requiresApproval() && PlanDraft.isPlan(e.call().toolName())) {
+      // a plan that needs no approval (or does not read) is nothing for the IDE to run: its plan_started or result tells
+      return Optional.empty();
     } else if (event instanceof Session.ToolCallRequested e) {
       return Optional.of(new ToolCallRequested(seq, e.turnId(), e.call().callId(), e.call().toolName(), e.call().argumentsJson(), e.requiresApproval(), false));
     } else if (event instanceof Session.ApprovalRequested e) {
@@ -119,6 +138,16 @@ public sealed interface SessionUpdate extends JsonSerializable {
       return Optional.of(new TurnCancelled(seq, e.turnId()));
     } else if (event instanceof Session.AgentSwitched e) {
       return Optional.of(new AgentSwitched(seq, e.fromAgent(), e.toAgent(), e.reason()));
+    } else if (event instanceof Session.PlanStarted e) {
+      return Optional.of(new PlanStarted(seq, e.planId(), e.tasks()));
+    } else if (event instanceof Session.TaskStarted e) {
+      return Optional.of(new TaskStarted(seq, e.planId(), e.taskId(), e.agentId(), e.sessionId()));
+    } else if (event instanceof Session.TaskCompleted e) {
+      return Optional.of(new TaskCompleted(seq, e.planId(), e.taskId(), e.content()));
+    } else if (event instanceof Session.TaskFailed e) {
+      return Optional.of(new TaskFailed(seq, e.planId(), e.taskId(), e.error()));
+    } else if (event instanceof Session.PlanCompleted e) {
+      return Optional.of(new PlanCompleted(seq, e.planId()));
     }
     return Optional.empty();
   }
@@ -133,6 +162,11 @@ public sealed interface SessionUpdate extends JsonSerializable {
     if (update instanceof TurnFailed u) return u.seq();
     if (update instanceof TurnCancelled u) return u.seq();
     if (update instanceof ToolResultRecorded u) return u.seq();
+    if (update instanceof PlanStarted u) return u.seq();
+    if (update instanceof TaskStarted u) return u.seq();
+    if (update instanceof TaskCompleted u) return u.seq();
+    if (update instanceof TaskFailed u) return u.seq();
+    if (update instanceof PlanCompleted u) return u.seq();
     if (update instanceof ApprovalResolved u) return u.seq();
     if (update instanceof ToolCallRequested u) return u.resent() ? -1 : u.seq();
     if (update instanceof ApprovalRequired u) return u.resent() ? -1 : u.seq();

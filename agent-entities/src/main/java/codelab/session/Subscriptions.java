@@ -103,6 +103,8 @@ final class Subscriptions {
     for (SessionState.PendingCall pending : state.turn().pending()) {
       if (pending.seq() > afterSeq) continue;
       Session.ToolCall call = pending.call();
+      // a running plan is the server's call: its progress is in the plan's own updates
+      if (!pending.awaitingApproval() && PlanDraft.isPlan(call.toolName())) continue;
       updates.add(new SessionUpdate.ToolCallRequested(
           pending.seq(), state.turn().turnId(), call.callId(), call.toolName(), call.argumentsJson(), pending.awaitingApproval(), true));
       SessionState.Approval approval = approvals.get(call.callId());

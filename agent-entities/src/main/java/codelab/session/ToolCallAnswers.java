@@ -22,6 +22,13 @@ final class ToolCallAnswers {
     Optional<SessionState.PendingCall> pending = state.pendingCall(cmd.callId());
     if (pending.isEmpty()) return Outcome.refused(unknownOrAnswered(state, cmd.callId()));
     Session.ToolCall call = pending.get().call();
+    boolean plan = PlanDraft.isPlan(call.toolName());
+    if (plan && !pending.get().awaitingApproval()) return Outcome.refused(SessionError.SERVER_CALL);
+    // a client that approves a plan by answering it (as the IDE approves locally) runs the plan, not its result
+    if (plan && cmd.error() == null) {
+      return released(state, pending.get(),
+          new ApprovalResolved(call.callId(), ApprovalDecision.APPROVE, call.argumentsJson(), null, cmd.operationId(), now));
+    }
     if (!pending.get().awaitingApproval()) {
       return Outcome.of(new ToolResultRecorded(call.callId(), cmd.error() == null ? cmd.resultJson() : null, cmd.error(), cmd.operationId(), now));
     }
@@ -33,7 +40,7 @@ final class ToolCallAnswers {
   }
 
   /** Approve and edit release the call to the IDE (edit with the person's arguments); reject answers it for the model. */
-  static Outcome decision(SessionState state, Session.Decide cmd, Instant now) {
+  static Outcome decision(SessionState state, Session.Decide cmd, PlanLimits plans, Instant now) {
     Optional<ApprovalDecision> decision = ApprovalDecision.byPerson(cmd.decision());
     if (decision.isEmpty()) return Outcome.refused(SessionError.INVALID_DECISION);
     Optional<SessionError> notWaiting = notWaiting(state, cmd.callId());
@@ -45,6 +52,10 @@ final class ToolCallAnswers {
     String arguments = pending.call().argumentsJson();
     if (decision.get() == ApprovalDecision.EDIT) {
       if (!TurnRunner.isJsonObject(cmd.modifiedArgumentsJson())) return Outcome.refused(SessionError.ARGUMENTS_REQUIRED);
+      // an edited plan is read as the model's is: what would not run is refused before anything does
+      if (PlanDraft.isPlan(pending.call().toolName()) && !PlanDraft.read(cmd.modifiedArgumentsJson(), state.projectId(), plans.maxTasks()).isValid()) {
+        return Outcome.refused(SessionError.INVALID_PLAN);
+      }
       arguments = cmd.modifiedArgumentsJson();
     }
     return released(state, pending, new ApprovalResolved(cmd.callId(), decision.get(), arguments, cmd.feedback(), cmd.operationId(), now));
@@ -73,8 +84,11 @@ final class ToolCallAnswers {
     return Optional.empty();
   }
 
-  /** The approval, then the call sent to the IDE with the arguments it approved. */
+  /** The approval, then the call sent to the IDE with the arguments it approved; an approved plan starts instead. */
   private static Outcome released(SessionState state, SessionState.PendingCall pending, ApprovalResolved approved) {
+    if (PlanDraft.isPlan(pending.call().toolName())) {
+      return Outcome.of(approved, PlanSteps.started(state, approved.callId(), approved.argumentsJson(), approved.at()));
+    }
     return Outcome.of(
         approved,
         new ToolCallReleased(state.turn().turnId(), approved.callId(), pending.call().toolName(), approved.argumentsJson(), approved.at()));

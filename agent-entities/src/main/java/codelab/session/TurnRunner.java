@@ -7,10 +7,12 @@ import codelab.agent.AgentProfile;
 import codelab.agent.Agents;
 import codelab.agent.memory.AgentMemories;
 import codelab.agent.IdeTool;
+import codelab.agent.StarterTeam;
 import codelab.llm.LlmClient;
 import codelab.llm.LlmEvent;
 import codelab.llm.LlmException;
 import codelab.llm.LlmRequest;
+import codelab.llm.LlmTool;
 import codelab.llm.LlmToolCall;
 import codelab.llm.ModelCatalog;
 import codelab.Refusal;
@@ -101,7 +103,7 @@ final class TurnRunner {
   void continueTurn(SessionState state) {
     if (asking.isPresent() || recalling.isPresent()) return;
     if (!state.hasRunningTurn()) {
-      if (!state.queue().isEmpty()) ask(state, state.agentId(), null, "");
+      if (!state.queue().isEmpty()) ask(state, agentFor(state, state.queue().get(0)), null, "");
       return;
     }
     SessionState.Turn turn = state.turn();
@@ -115,6 +117,11 @@ final class TurnRunner {
     } else {
       ask(state, turn.agentId(), turn.agentVersion(), turn.turnId());
     }
+  }
+
+  /** An orchestrated message is the project's orchestrator's to answer (it plans); any other, the session's agent's. */
+  private static String agentFor(SessionState state, SessionState.QueuedMessage message) {
+    return message.orchestrated() ? StarterTeam.agentId(state.projectId(), AgentProfile.ORCHESTRATOR) : state.agentId();
   }
 
   private void ask(SessionState state, String agentId, Integer version, String turnId) {
@@ -146,7 +153,8 @@ final class TurnRunner {
       agent = new TurnAgent(turnId, found.agentId(), found.configuration(), null);
       // the model that answers, by name: a version that names none follows the node's default, which may change later
       String model = models.resolve(found.configuration().model()).name();
-      Session.TurnStarted started = new Session.TurnStarted(turnId, 1, found.agentId(), found.version(), model, now());
+      boolean orchestrated = state.queue().get(0).orchestrated();
+      Session.TurnStarted started = new Session.TurnStarted(turnId, 1, found.agentId(), found.version(), model, orchestrated, now());
       // the model call starts while TurnStarted is written: its stream's first elements wait (stashed) until
       // the write is done, so clients still see turn_started first, and the turn's start costs no extra write
       continueTurn(state.apply(started));
@@ -195,9 +203,11 @@ final class TurnRunner {
   private void start(SessionState state, AgentConfiguration configuration, List<String> remembered) {
     SessionState.Turn turn = state.turn();
     // the prompt fits the model's window: the oldest turns go first (ContextBudget)
+    List<LlmTool> tools = new ArrayList<>(configuration.toolDefinitions());
+    if (turn.orchestrated()) tools.add(PlanDraft.DEFINITION);
     ContextBudget.Fitted prompt = ContextBudget.forModel(models.resolve(turn.model()))
-        .fit(ModelContext.of(configuration.systemPrompt(), remembered, state.messages()), configuration.toolDefinitions());
-    LlmRequest request = new LlmRequest(prompt.messages(), configuration.toolDefinitions(), turn.model());
+        .fit(ModelContext.of(configuration.systemPrompt(), remembered, state.messages()), tools);
+    LlmRequest request = new LlmRequest(prompt.messages(), tools, turn.model());
     String turnId = turn.turnId();
     UniqueKillSwitch killSwitch =
         llm.stream(request)
@@ -260,6 +270,10 @@ final class TurnRunner {
     int stepNumber = turn.step() + 1;
     for (LlmToolCall requested : finished.toolCalls) {
       Session.ToolCall call = new Session.ToolCall(UUID.randomUUID().toString(), requested.id(), requested.name(), requested.argumentsJson());
+      if (turn.orchestrated() && PlanDraft.isPlan(requested.name())) {
+        events.addAll(planProposed(state.applyAll(events), call, stepNumber, finished));
+        continue;
+      }
       boolean offered = policy.offers(requested.name());
       boolean valid = offered && isJsonObject(requested.argumentsJson());
       boolean needsApproval = valid && policy.requiresApproval(requested.name());
@@ -277,6 +291,30 @@ final class TurnRunner {
     return continueOrStop(state, events);
   }
 
+  /**
+   * The orchestrator's plan: a plan that does not read goes back to the model as the call's error;
+   * one that does waits for a person (by default) or starts at once.
+   */
+  private List<Event> planProposed(SessionState state, Session.ToolCall call, int stepNumber, ModelStep finished) {
+    String turnId = state.turn().turnId();
+    PlanDraft.Read read = PlanDraft.read(call.argumentsJson(), state.projectId(), settings.plans().maxTasks());
+    boolean needsApproval = read.isValid() && settings.plans().requireApproval();
+    List<Event> events = new ArrayList<>();
+    events.add(new Session.ToolCallRequested(turnId, stepNumber, call, needsApproval, finished.text(), finished.deltaCount(), now()));
+    if (!read.isValid()) {
+      events.add(new Session.ToolResultRecorded(call.callId(), null, "the plan was not created: " + String.join("; ", read.problems()), null, now()));
+    } else if (needsApproval) {
+      String reason = "the orchestrator proposes a plan of " + read.tasks().size() + " task" + (read.tasks().size() == 1 ? "" : "s")
+          + "; approve it to run them";
+      events.add(new Session.ApprovalRequested(turnId, call.callId(), call.toolName(), call.argumentsJson(), reason,
+          now().plus(settings.approvalTimeout()), now()));
+    } else {
+      SessionState requested = state.applyAll(events);
+      events.add(PlanSteps.started(requested, call.callId(), call.argumentsJson(), now()));
+    }
+    return events;
+  }
+
   List<Event> streamFailed(SessionState state, Session.ModelStreamFailed failed) {
     if (!isCurrent(failed.turnId())) return List.of();
     step = null;
@@ -292,7 +330,8 @@ final class TurnRunner {
     if (attempt < settings.maxTurnAttempts()) {
       return List.of(
           new Session.TurnFailed(found.turnId(), "the node running this turn stopped; running it again", now()),
-          new Session.TurnStarted(newTurnId(), attempt + 1, state.turn().agentId(), state.turn().agentVersion(), state.turn().model(), now()));
+          new Session.TurnStarted(
+              newTurnId(), attempt + 1, state.turn().agentId(), state.turn().agentVersion(), state.turn().model(), state.turn().orchestrated(), now()));
     }
     return ended(new ArrayList<>(),
         new Session.TurnFailed(found.turnId(), "the node running this turn stopped " + attempt + " times; giving up", now()));
@@ -307,6 +346,7 @@ final class TurnRunner {
         events.add(new Session.ApprovalResolved(pending.call().callId(), ApprovalDecision.REJECT, null, "the turn was cancelled", null, now()));
       }
     }
+    events.addAll(PlanSteps.cancelled(state, now()));
     return ended(events, new Session.TurnCancelled(state.turn().turnId(), operationId, now()));
   }
 
@@ -314,8 +354,11 @@ final class TurnRunner {
    * After answers that leave no call waiting, the turn goes on with its next model call, unless it
    * has used up its steps: then it fails, and a queued message starts its own turn.
    */
-  List<Event> continueOrStop(SessionState state, List<Event> events) {
-    if (events.isEmpty()) return events;
+  List<Event> continueOrStop(SessionState state, List<Event> answers) {
+    if (answers.isEmpty()) return answers;
+    // what the answers mean for the plans (a plan approved, a task ended) is decided in the same write
+    List<Event> events = new ArrayList<>(answers);
+    events.addAll(PlanSteps.next(state.applyAll(answers), settings.plans(), now()));
     SessionState after = state.applyAll(events);
     if (after.hasRunningTurn() && !after.turn().waitsForTools() && after.turn().step() >= settings.maxSteps()) {
       String error = "the turn reached its limit of " + settings.maxSteps() + " model calls";

@@ -32,7 +32,7 @@ final class SessionFixture {
   static Session.Settings settings() {
     return new Session.Settings(
         PersistenceTestKitReadJournal.Identifier(), 100, 2, 25, Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10),
-        Duration.ofSeconds(5), 5, 0.3, Duration.ofSeconds(3));
+        Duration.ofSeconds(5), 5, 0.3, Duration.ofSeconds(3), new PlanLimits(10, 4, Duration.ofSeconds(30), true));
   }
 
   final FakeModel model;
@@ -56,7 +56,8 @@ final class SessionFixture {
         EventSourcedBehaviorTestKit.create(
             testKit.system(),
             Session.create(
-                sessionId, model, TestAgents.MODELS, TestAgents.INSTANCE, TestMemories.INSTANCE, TestProjects.INSTANCE, settings, Clock.systemUTC()));
+                sessionId, model, TestAgents.MODELS, TestAgents.INSTANCE, TestMemories.INSTANCE, TestProjects.INSTANCE,
+                taskSessionId -> { throw new IllegalStateException("a single session has no tasks"); }, settings, Clock.systemUTC()));
     var created =
         session.<StatusReply<Session.Summary>>runCommand(
             replyTo -> new Session.Create(OWNER, projectId, "My session", agentType, agentId, replyTo));

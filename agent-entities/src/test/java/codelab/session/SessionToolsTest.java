@@ -25,7 +25,7 @@ class SessionToolsTest {
   private static Session.Settings settings(int maxSteps, Duration toolTimeout, Duration approvalTimeout) {
     Session.Settings d = SessionFixture.settings();
     return new Session.Settings(d.readJournalPluginId(), d.snapshotEvery(), d.maxTurnAttempts(), maxSteps, toolTimeout, approvalTimeout, d.idleTimeout(),
-        d.agentTimeout(), d.recallLimit(), d.recallMinScore(), d.approvalRuleTimeout());
+        d.agentTimeout(), d.recallLimit(), d.recallMinScore(), d.approvalRuleTimeout(), d.plans());
   }
 
   private SessionFixture fixture(FakeModel model) {

@@ -16,6 +16,7 @@ import codelab.edge.agent.AgentRoutes;
 import codelab.llm.ModelCatalog;
 import codelab.edge.project.ApprovalRuleRoutes;
 import codelab.edge.project.ProjectRoutes;
+import codelab.edge.session.PlanRoutes;
 import codelab.edge.session.SessionRoutes;
 import codelab.edge.session.SessionSocket;
 import codelab.edge.session.SessionStream;
@@ -94,6 +95,7 @@ public final class HttpEdge extends AllDirectives {
                     new SessionRoutes(system, auth.authenticator(), settings, sessionCreation, sessionLists,
                         new SessionStream(system, settings, loggedOut, decisions), decisions).routes(),
                     new ProjectRoutes(system, auth.authenticator(), settings, projectServices).routes(),
+                    new PlanRoutes(system, auth.authenticator(), settings).routes(),
                     agents.routes(),
                     approvalRules.routes()));
     this.routes = new ResponseHeaders().wrap(new DotSegments().refuse(new Cors(settings.allowedOrigins()).wrap(api)));

@@ -28,15 +28,20 @@ final class ClientCommands {
 
   private ClientCommands() {}
 
-  /** {@code mode} is not read: orchestrated plans are not built yet, so every message is answered directly. */
+  /** {@code mode}: {@code direct} (absent: the same) or {@code orchestrated} (the project's orchestrator answers, and may plan). */
   static Parsed<Session.Accepted> userMessage(String userId, JsonNode message) {
     JsonNode content = message.get("content");
     if (content == null || !content.isTextual() || content.asText().isBlank()) {
       return new Parsed.Invalid<>("a user message needs a non-empty string 'content'");
     }
+    JsonNode mode = message.get("mode");
+    boolean orchestrated = mode != null && mode.isTextual() && mode.asText().equals("orchestrated");
+    if (mode != null && !mode.isNull() && !orchestrated && !(mode.isTextual() && mode.asText().equals("direct"))) {
+      return new Parsed.Invalid<>("mode must be 'direct' or 'orchestrated'");
+    }
     String agentType = textOrNull(message, "agent_type");
     String operationId = textOrNull(message, "operation_id");
-    return new Parsed.Valid<>(replyTo -> new Session.PostUserMessage(userId, content.asText(), agentType, operationId, replyTo));
+    return new Parsed.Valid<>(replyTo -> new Session.PostUserMessage(userId, content.asText(), agentType, operationId, orchestrated, replyTo));
   }
 
   static Parsed<Done> toolResult(String userId, JsonNode message) {

@@ -9,7 +9,11 @@ import codelab.session.application.ApprovalDecisions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -34,6 +38,10 @@ import org.apache.pekko.stream.QueueOfferResult;
  * reads; a client that does not read fast enough to keep them within bounds is sent {@code resync}
  * and disconnected, and the turn goes on without it. The connection stops when its client's stream
  * ends ({@link ClientClosed}), and the session, which watches it, drops the subscription.
+ *
+ * <p>While a plan of the session runs, each running task's session is followed too ({@link TaskFeed}):
+ * its frames go to the client with {@code task_id}, and the client's answers to them (a tool result,
+ * a decision) go to that task's session, found by the frame's {@code task_id} or by the call id.
  */
 final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
 
@@ -60,6 +68,9 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
   private record SessionStopped(ActorRef<Session.Command> session) implements Input {}
 
   private record SessionUpdated(SessionUpdate update) implements Input {}
+
+  /** From a {@link TaskFeed}: an update of the session of task {@code taskId} of one of this session's plans. */
+  record TaskUpdated(String taskId, String taskSessionId, SessionUpdate update) implements Input {}
 
   /** The session's answer to one of the client's commands (accepted, decided, or refused). */
   private record SessionAnswered(StatusReply<?> reply) implements Input {}
@@ -108,6 +119,11 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
   private ActorRef<Session.Command> watchedSession;
   /** What the session follows and sends its updates to; the session watches it to drop it when the socket goes. */
   private final ActorRef<SessionUpdate> subscriber;
+  /** The running tasks' sessions by task id, and by the calls they sent: where the client's answers to them go. */
+  private final Map<String, String> taskSessions = new HashMap<>();
+  private final Map<String, String> callTasks = new HashMap<>();
+  /** Task sessions followed on this connection, once each: a task's frames are not sent twice. */
+  private final Set<String> followed = new HashSet<>();
   /** Where the session answers the client's commands; typed per command by {@link #answers()}. */
   private final ActorRef<StatusReply<?>> answers;
 
@@ -135,6 +151,7 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
     return newReceiveBuilder()
         .onMessage(SessionUpdated.class, updated -> onUpdate(updated.update()))
         .onMessage(SessionAnswered.class, answered -> onReply(answered.reply()))
+        .onMessage(TaskUpdated.class, this::onTaskUpdate)
         .onMessage(RuleDecisionMade.class, this::onRuleDecisionMade)
         .onMessage(ClientStarted.class, started -> ack(started.ackTo()))
         .onMessage(ClientFrame.class, this::onFrame)
@@ -162,6 +179,8 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
       // a client's after_seq beyond the session's end means "from now": never skip what comes next
       deliveredSeq = Math.min(resumingAfter != null ? resumingAfter : deliveredSeq, subscribed.lastSeq());
       resumingAfter = null;
+      // the plans' running tasks, to follow those this connection does not follow yet (a client that comes back mid-plan)
+      session.tell(new Session.GetPlans(userId, answers()));
       if (!informed) {
         informed = true;
         List<ServerMessage> first = new ArrayList<>();
@@ -190,7 +209,24 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
     long seq = SessionUpdate.seqOf(update);
     if (seq > 0 && seq <= deliveredSeq) return Optional.empty();
     if (seq > 0) deliveredSeq = seq;
+    if (update instanceof SessionUpdate.TaskStarted started) follow(started.taskId(), started.sessionId());
     return Optional.ofNullable(WireMessages.of(update));
+  }
+
+  /** Follows a task's session, once per connection. */
+  private void follow(String taskId, String taskSessionId) {
+    taskSessions.put(taskId, taskSessionId);
+    if (!followed.add(taskSessionId)) return;
+    EntityRef<Session.Command> task = Session.entityRef(getContext().getSystem(), taskSessionId);
+    getContext().spawnAnonymous(TaskFeed.create(task, taskId, userId, getContext().getSelf()));
+  }
+
+  private Behavior<Input> onTaskUpdate(TaskUpdated updated) {
+    ServerMessage frame = WireMessages.of(updated.update());
+    if (frame == null) return this;
+    if (updated.update() instanceof SessionUpdate.ToolCallRequested call) callTasks.put(call.callId(), updated.taskSessionId());
+    if (updated.update() instanceof SessionUpdate.ApprovalRequired approval) callTasks.put(approval.callId(), updated.taskSessionId());
+    return send(List.of(new ServerMessage.ForTask(updated.taskId(), updated.taskSessionId(), frame)));
   }
 
   private Behavior<Input> onLoggedOutEverywhere(LoggedOutEverywhere loggedOut) {
@@ -242,6 +278,12 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
     if (reply.isError()) {
       String message = reply.getError().getMessage();
       return reply(WireMessages.error(WireMessages.codeOf(message), message));
+    }
+    if (reply.getValue() instanceof Session.Plans plans) {
+      plans.plans().stream().filter(codelab.session.Plan::isRunning).flatMap(p -> p.tasks().stream())
+          .filter(t -> t.status() == codelab.session.Plan.TaskStatus.RUNNING)
+          .forEach(t -> follow(t.taskId(), t.sessionId()));
+      return this;
     }
     if (reply.getValue() instanceof Session.Accepted accepted && accepted.duplicate()) {
       // a retry: the first acceptance was already broadcast, answer this one directly
@@ -297,9 +339,11 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
       case "resume":
         return onResume(message);
       case "tool_result":
-        return tell(ClientCommands.toolResult(userId, message));
+        return toSessionOfCall(message).map(target -> tell(target, ClientCommands.toolResult(userId, message))).orElseGet(this::noSuchTask);
       case "hitl_decision":
-        return ClientCommands.remembers(message) ? decideAndRemember(message) : tell(ClientCommands.decision(userId, message));
+        return toSessionOfCall(message)
+            .map(target -> ClientCommands.remembers(message) ? decideAndRemember(target, message) : tell(target, ClientCommands.decision(userId, message)))
+            .orElseGet(this::noSuchTask);
       case "cancel":
         return tell(ClientCommands.cancel(userId, message));
       case "":
@@ -311,15 +355,35 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
 
   /** The session's answer comes back as {@link SessionAnswered}; a message that is not a command is answered here. */
   private <T> Behavior<Input> tell(ClientCommands.Parsed<T> parsed) {
+    return tell(session, parsed);
+  }
+
+  private <T> Behavior<Input> tell(EntityRef<Session.Command> target, ClientCommands.Parsed<T> parsed) {
     if (parsed instanceof ClientCommands.Parsed.Invalid<T> invalid) return reply(WireMessages.error("invalid_message", invalid.problem()));
-    session.tell(((ClientCommands.Parsed.Valid<T>) parsed).command().apply(answers()));
+    target.tell(((ClientCommands.Parsed.Valid<T>) parsed).command().apply(answers()));
     return this;
   }
 
+  /**
+   * Where an answer to a call goes: the session of the task it names ({@code task_id}) or that sent
+   * the call; else this session. Empty for a task this connection does not know.
+   */
+  private Optional<EntityRef<Session.Command>> toSessionOfCall(JsonNode message) {
+    String taskId = ClientCommands.textOrNull(message, "task_id");
+    String taskSession = taskId != null ? taskSessions.get(taskId) : callTasks.get(ClientCommands.textOrNull(message, "call_id"));
+    if (taskId != null && taskSession == null) return Optional.empty();
+    if (taskSession == null) return Optional.of(session);
+    return Optional.of(Session.entityRef(getContext().getSystem(), taskSession));
+  }
+
+  private Behavior<Input> noSuchTask() {
+    return reply(WireMessages.error("not_found", "no task of a running plan has this task_id"));
+  }
+
   /** A decision that remembers a rule goes through the decision service, as over REST; its approval_resolved comes from the session. */
-  private Behavior<Input> decideAndRemember(JsonNode message) {
+  private Behavior<Input> decideAndRemember(EntityRef<Session.Command> target, JsonNode message) {
     String callId = ClientCommands.textOrNull(message, "call_id");
-    ClientCommands.RememberedDecision read = ClientCommands.rememberedDecision(userId, session.getEntityId(), callId, message);
+    ClientCommands.RememberedDecision read = ClientCommands.rememberedDecision(userId, target.getEntityId(), callId, message);
     if (read instanceof ClientCommands.RememberedDecision.Invalid invalid) return reply(WireMessages.error("invalid_message", invalid.problem()));
     getContext().pipeToSelf(decisions.decide(((ClientCommands.RememberedDecision.Valid) read).request()), RuleDecisionMade::new);
     return this;

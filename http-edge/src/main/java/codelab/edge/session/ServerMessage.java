@@ -24,6 +24,11 @@ import com.fasterxml.jackson.databind.JsonNode;
   @JsonSubTypes.Type(value = ServerMessage.TurnCompleted.class, name = "turn_completed"),
   @JsonSubTypes.Type(value = ServerMessage.TurnFailed.class, name = "turn_failed"),
   @JsonSubTypes.Type(value = ServerMessage.TurnCancelled.class, name = "turn_cancelled"),
+  @JsonSubTypes.Type(value = ServerMessage.PlanStarted.class, name = "plan_started"),
+  @JsonSubTypes.Type(value = ServerMessage.TaskStarted.class, name = "task_started"),
+  @JsonSubTypes.Type(value = ServerMessage.TaskCompleted.class, name = "task_completed"),
+  @JsonSubTypes.Type(value = ServerMessage.TaskFailed.class, name = "task_failed"),
+  @JsonSubTypes.Type(value = ServerMessage.PlanCompleted.class, name = "plan_completed"),
   @JsonSubTypes.Type(value = ServerMessage.Resync.class, name = "resync"),
   @JsonSubTypes.Type(value = ServerMessage.Error.class, name = "error"),
   @JsonSubTypes.Type(value = ServerMessage.Pong.class, name = "pong")
@@ -79,6 +84,26 @@ sealed interface ServerMessage {
   record TurnFailed(long seq, String turnId, String error) implements Persisted {}
 
   record TurnCancelled(long seq, String turnId) implements Persisted {}
+
+  // v1.1 "Orchestrated plans"
+  record PlanStarted(long seq, String planId, java.util.List<PlanJson.TaskBody> tasks) implements Persisted {}
+
+  /** {@code sessionId}: the task's own session (its history and events are the owner's to read). */
+  record TaskStarted(long seq, String planId, String taskId, String agentId, String sessionId) implements Persisted {}
+
+  record TaskCompleted(long seq, String planId, String taskId, String content) implements Persisted {}
+
+  record TaskFailed(long seq, String planId, String taskId, String error) implements Persisted {}
+
+  record PlanCompleted(long seq, String planId) implements Persisted {}
+
+  /**
+   * A frame of a plan's task session, passed on to the parent session's clients: the task's own frame
+   * (assistant_delta, tool_call, approval_required, …) with {@code task_id} and {@code task_session_id}
+   * added, and its {@code seq} (the task session's) as {@code task_seq}: the parent's seq stays the one
+   * resume point. Written by {@link WireMessages#text}.
+   */
+  record ForTask(String taskId, String taskSessionId, ServerMessage frame) implements ServerMessage {}
 
   record Resync(String reason) implements ServerMessage {}
 

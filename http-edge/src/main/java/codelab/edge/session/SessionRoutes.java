@@ -48,11 +48,13 @@ public final class SessionRoutes extends AllDirectives {
   private final SessionLists lists;
   private final SessionStream stream;
   private final ApprovalDecisions decisions;
+  private final PlanRoutes plans;
 
   public SessionRoutes(
       ActorSystem<?> system, Authenticator authenticator, EdgeSettings settings, SessionCreation creation, SessionLists lists,
       SessionStream stream, ApprovalDecisions decisions) {
     this.system = system;
+    this.plans = new PlanRoutes(system, authenticator, settings);
     this.authenticator = authenticator;
     this.settings = settings;
     this.creation = creation;
@@ -90,13 +92,28 @@ public final class SessionRoutes extends AllDirectives {
                                     path("archive", () -> post(() -> archive(user, sessionId))),
                                     path("history", () -> get(() -> history(user, sessionId))),
                                     path("pending-approvals", () -> get(() -> pendingApprovals(user, sessionId))),
+                                    path("plans", () -> get(() -> plans.ofSession(user, sessionId))),
                                     path("messages", () -> post(() -> JsonResponses.withJsonObject(body -> postMessage(user, sessionId, body)))),
-                                    path("tool-results", () -> post(() -> JsonResponses.withJsonObject(body -> recordToolResult(user, sessionId, body)))),
+                                    path("tool-results", () -> post(() -> JsonResponses.withJsonObject(body ->
+                                        inTaskSession(user, sessionId, body, target -> recordToolResult(user, target, body))))),
                                     path("cancel", () -> post(() -> JsonResponses.withOptionalJsonObject(body -> cancel(user, sessionId, body)))),
                                     path("stream", () -> get(() -> stream.route(user, sessionId))),
                                     path(
                                         segment("approvals").slash(segment()),
-                                        callId -> post(() -> JsonResponses.withJsonObject(body -> decide(user, sessionId, callId, body)))))))));
+                                        callId -> post(() -> JsonResponses.withJsonObject(body ->
+                                            inTaskSession(user, sessionId, body, target -> decide(user, target, callId, body))))))))));
+  }
+
+  /**
+   * An answer to a call of a plan's task names the task ({@code task_id}) and goes to the task's
+   * session; without {@code task_id}, to the session of the path. 404 for a task the session's plans do not have.
+   */
+  private Route inTaskSession(AuthenticatedUser user, String sessionId, JsonNode body, Function<String, Route> answer) {
+    String taskId = JsonResponses.text(body, "task_id");
+    if (taskId == null) return answer.apply(sessionId);
+    if (!isSessionId(sessionId)) return complete(ApiError.notFound("session"));
+    return onSuccess(plans.taskSession(user, sessionId, taskId),
+        target -> target.map(answer).orElseGet(() -> complete(ApiError.notFound("task"))));
   }
 
   private Route create(AuthenticatedUser user, Optional<JsonNode> body) {

@@ -7,6 +7,7 @@ import codelab.session.SessionUpdate;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -58,6 +59,16 @@ final class WireMessages {
       return new ServerMessage.TurnCompleted(u.seq(), u.turnId());
     } else if (update instanceof SessionUpdate.TurnFailed u) {
       return new ServerMessage.TurnFailed(u.seq(), u.turnId(), u.error());
+    } else if (update instanceof SessionUpdate.PlanStarted u) {
+      return new ServerMessage.PlanStarted(u.seq(), u.planId(), u.tasks().stream().map(PlanJson.TaskBody::of).toList());
+    } else if (update instanceof SessionUpdate.TaskStarted u) {
+      return new ServerMessage.TaskStarted(u.seq(), u.planId(), u.taskId(), u.agentId(), u.sessionId());
+    } else if (update instanceof SessionUpdate.TaskCompleted u) {
+      return new ServerMessage.TaskCompleted(u.seq(), u.planId(), u.taskId(), u.content());
+    } else if (update instanceof SessionUpdate.TaskFailed u) {
+      return new ServerMessage.TaskFailed(u.seq(), u.planId(), u.taskId(), u.error());
+    } else if (update instanceof SessionUpdate.PlanCompleted u) {
+      return new ServerMessage.PlanCompleted(u.seq(), u.planId());
     }
     return null;
   }
@@ -81,6 +92,14 @@ final class WireMessages {
   /** The text frame of a message. */
   static String text(ServerMessage message) {
     try {
+      if (message instanceof ServerMessage.ForTask forTask) {
+        ObjectNode frame = WireJson.MAPPER.valueToTree(forTask.frame());
+        JsonNode seq = frame.remove("seq");
+        if (seq != null) frame.set("task_seq", seq);
+        frame.put("task_id", forTask.taskId());
+        frame.put("task_session_id", forTask.taskSessionId());
+        return WireJson.MAPPER.writeValueAsString(frame);
+      }
       return WireJson.MAPPER.writeValueAsString(message);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a server message could not be written: " + message, e);
@@ -89,6 +108,7 @@ final class WireMessages {
 
   /** The {@code type} a message is written with. */
   static String typeOf(ServerMessage message) {
+    if (message instanceof ServerMessage.ForTask forTask) return typeOf(forTask.frame());
     return TYPES.get(message.getClass());
   }
 

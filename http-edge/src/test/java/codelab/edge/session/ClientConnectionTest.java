@@ -72,6 +72,8 @@ class ClientConnectionTest {
     Session.Subscribe subscribe = session.expectMessageClass(Session.Subscribe.class);
     assertEquals(0, subscribe.afterSeq());
     subscribe.subscriber().tell(new SessionUpdate.Subscribed(firstHome.getRef(), "s-1", "coder", 7));
+    // on every subscription it asks for the plans, to follow the tasks that run
+    session.expectMessageClass(Session.GetPlans.class);
     subscribe.subscriber().tell(new SessionUpdate.MessageAccepted(5, null, "hi"));
     subscribe.subscriber().tell(new SessionUpdate.TurnCompleted(7, "turn-1"));
 
@@ -143,6 +145,7 @@ class ClientConnectionTest {
   private ActorRef<SessionUpdate> subscribed(long lastSeq) {
     Session.Subscribe subscribe = session.expectMessageClass(Session.Subscribe.class);
     subscribe.subscriber().tell(new SessionUpdate.Subscribed(session.getRef(), "s-1", "coder", lastSeq));
+    session.expectMessageClass(Session.GetPlans.class);
     return subscribe.subscriber();
   }
 

@@ -1,0 +1,110 @@
+package codelab.edge.session;
+
+import codelab.session.Session;
+import codelab.session.SessionUpdate;
+import java.time.Duration;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/**
+ * Follows one task session of a plan for a connection to the plan's parent session, wherever the
+ * task session lives, and hands its updates to the connection tagged with the task: its deltas,
+ * tool calls and approvals reach the parent's clients. Like the connection itself, it subscribes
+ * again, after the last seq it passed on, when the task session moves or restarts; it stops once the
+ * task's turn ended for good (a failed turn may be run again after a crash: it waits a while for that).
+ */
+final class TaskFeed {
+
+  sealed interface Input extends NoSerializationVerificationNeeded {}
+
+  private record Updated(SessionUpdate update) implements Input {}
+
+  private record Stopped(ActorRef<Session.Command> session) implements Input {}
+
+  private enum Done implements Input {
+    INSTANCE
+  }
+
+  /** How long a failed turn may take to be run again (a node stopped under it) before the feed ends. */
+  private static final Duration RERUN_GRACE = Duration.ofSeconds(30);
+
+  static Behavior<Input> create(EntityRef<Session.Command> task, String taskId, String userId, ActorRef<ClientConnection.Input> connection) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new TaskFeed(context, timers, task, taskId, userId, connection).following()));
+  }
+
+  private final ActorContext<Input> context;
+  private final TimerScheduler<Input> timers;
+  private final EntityRef<Session.Command> task;
+  private final String taskId;
+  private final String userId;
+  private final ActorRef<ClientConnection.Input> connection;
+  private final ActorRef<SessionUpdate> subscriber;
+  private long deliveredSeq;
+  private ActorRef<Session.Command> watched;
+
+  private TaskFeed(
+      ActorContext<Input> context, TimerScheduler<Input> timers, EntityRef<Session.Command> task, String taskId, String userId,
+      ActorRef<ClientConnection.Input> connection) {
+    this.context = context;
+    this.timers = timers;
+    this.task = task;
+    this.taskId = taskId;
+    this.userId = userId;
+    this.connection = connection;
+    this.subscriber = context.messageAdapter(SessionUpdate.class, Updated::new);
+    task.tell(new Session.Subscribe(userId, 0, subscriber));
+  }
+
+  private Behavior<Input> following() {
+    return Behaviors.receive(Input.class)
+        .onMessage(Updated.class, updated -> onUpdate(updated.update()))
+        .onMessage(Stopped.class, this::onStopped)
+        .onMessageEquals(Done.INSTANCE, Behaviors::stopped)
+        .build();
+  }
+
+  private Behavior<Input> onUpdate(SessionUpdate update) {
+    if (update instanceof SessionUpdate.Subscribed subscribed) {
+      if (!subscribed.session().equals(watched)) {
+        if (watched != null) context.unwatch(watched);
+        watched = subscribed.session();
+        context.watchWith(watched, new Stopped(watched));
+      }
+      return Behaviors.same();
+    }
+    if (update instanceof SessionUpdate.SubscriptionRefused) return Behaviors.stopped();
+    if (update instanceof SessionUpdate.Batch batch) {
+      for (SessionUpdate each : batch.updates()) pass(each);
+    } else {
+      pass(update);
+    }
+    return Behaviors.same();
+  }
+
+  private void pass(SessionUpdate update) {
+    long seq = SessionUpdate.seqOf(update);
+    if (seq > 0 && seq <= deliveredSeq) return;
+    if (seq > 0) deliveredSeq = seq;
+    // the task's message is in plan_started already
+    if (!(update instanceof SessionUpdate.MessageAccepted)) connection.tell(new ClientConnection.TaskUpdated(taskId, task.getEntityId(), update));
+    if (update instanceof SessionUpdate.TurnCompleted || update instanceof SessionUpdate.TurnCancelled) {
+      context.getSelf().tell(Done.INSTANCE);
+    } else if (update instanceof SessionUpdate.TurnFailed) {
+      timers.startSingleTimer(Done.INSTANCE, RERUN_GRACE);
+    } else if (update instanceof SessionUpdate.TurnStarted) {
+      timers.cancel(Done.INSTANCE);
+    }
+  }
+
+  private Behavior<Input> onStopped(Stopped stopped) {
+    if (!stopped.session().equals(watched)) return Behaviors.same();
+    watched = null;
+    task.tell(new Session.Subscribe(userId, deliveredSeq, subscriber));
+    return Behaviors.same();
+  }
+}

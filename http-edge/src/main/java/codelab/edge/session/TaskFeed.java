@@ -30,6 +30,17 @@ final class TaskFeed {
     INSTANCE
   }
 
+  private enum SubscribeAgain implements Input {
+    INSTANCE
+  }
+
+  /**
+   * A task's session is made by the parent's StartTask, sent as task_started goes to clients: a feed
+   * may ask before it exists. It asks again, this often, for this long, before it gives up.
+   */
+  private static final Duration NOT_YET_RETRY = Duration.ofMillis(200);
+  private static final int NOT_YET_ATTEMPTS = 50;
+
   /** How long a failed turn may take to be run again (a node stopped under it) before the feed ends. */
   private static final Duration RERUN_GRACE = Duration.ofSeconds(30);
 
@@ -45,6 +56,7 @@ final class TaskFeed {
   private final ActorRef<ClientConnection.Input> connection;
   private final ActorRef<SessionUpdate> subscriber;
   private long deliveredSeq;
+  private int refusals;
   private ActorRef<Session.Command> watched;
 
   private TaskFeed(
@@ -65,6 +77,10 @@ final class TaskFeed {
         .onMessage(Updated.class, updated -> onUpdate(updated.update()))
         .onMessage(Stopped.class, this::onStopped)
         .onMessageEquals(Done.INSTANCE, Behaviors::stopped)
+        .onMessageEquals(SubscribeAgain.INSTANCE, () -> {
+          task.tell(new Session.Subscribe(userId, deliveredSeq, subscriber));
+          return Behaviors.same();
+        })
         .build();
   }
 
@@ -77,7 +93,11 @@ final class TaskFeed {
       }
       return Behaviors.same();
     }
-    if (update instanceof SessionUpdate.SubscriptionRefused) return Behaviors.stopped();
+    if (update instanceof SessionUpdate.SubscriptionRefused) {
+      if (++refusals >= NOT_YET_ATTEMPTS) return Behaviors.stopped();
+      timers.startSingleTimer(SubscribeAgain.INSTANCE, NOT_YET_RETRY);
+      return Behaviors.same();
+    }
     if (update instanceof SessionUpdate.Batch batch) {
       for (SessionUpdate each : batch.updates()) pass(each);
     } else {

@@ -124,6 +124,18 @@ class PlanTest {
   }
 
   @Test
+  void aTaskWhoseAgentDoesNotExistFailsWhenItStarts() {
+    String plan = "{\"tasks\":[{\"task_id\":\"A\",\"agent_id\":\"" + java.util.UUID.randomUUID() + "\",\"instructions\":\"who am I\"}]}";
+    PlanFixture plans = new PlanFixture(new PlanModel(plan));
+    plans.orchestrate("go");
+    plans.decide(plans.parentId, plans.planApproval().callId(), "approve", null);
+    plans.await(plans.parentId, Session.TurnCompleted.class);
+    Plan.Task a = plans.plan().task("A").orElseThrow();
+    assertEquals(Plan.TaskStatus.FAILED, a.status());
+    assertTrue(a.error().contains("agent"), a.error());
+  }
+
+  @Test
   void atMostTheConfiguredNumberOfTasksRunAtATime() {
     String three = "{\"tasks\":[{\"task_id\":\"A\",\"agent_role\":\"coder\",\"instructions\":\"HANG a\"},"
         + "{\"task_id\":\"B\",\"agent_role\":\"coder\",\"instructions\":\"HANG b\"},"

@@ -241,6 +241,16 @@ public final class Session
       String message, ActorRef<StatusReply<TaskReport>> replyTo)
       implements Command, JsonSerializable {}
 
+  /**
+   * From a parent whose plan was cancelled to the session of a task that had started: stop it, also
+   * when its turn has not begun (its message waits for its agent) or its session does not exist yet (a
+   * StartTask still on its way then finds the task cancelled). Answered with how the task stands.
+   */
+  public record CancelTask(
+      String parentSessionId, String planId, String taskId, String ownerId, String projectId, String agentId, String agentRole, String title,
+      ActorRef<StatusReply<TaskReport>> replyTo)
+      implements Command, JsonSerializable {}
+
   /** From a task session to its parent when its turn ended for good (also the answer to {@link StartTask}). */
   public record TaskReported(TaskReport report) implements Command, JsonSerializable {}
 
@@ -267,6 +277,9 @@ public final class Session
 
   /** A task session did not answer {@link StartTask} (timeout, node down): the plan's next check sends it again. */
   record TaskNotAnswered(String planId, String taskId, String problem) implements Command, NoSerializationVerificationNeeded {}
+
+  /** A task session did not confirm a cancel: it is sent again a while later. */
+  record CancelNotConfirmed(String planId, String taskId, int attempt) implements Command, NoSerializationVerificationNeeded {}
 
   /** Time to ask the running tasks of the plans how they stand (a report may have been lost). */
   enum PlanCheckDue implements Command, NoSerializationVerificationNeeded {
@@ -410,6 +423,9 @@ public final class Session
 
   // ---------------------------------------------------------------- plans (PlanSteps decides, TaskDispatch delivers)
 
+  /** In a task session: its plan was cancelled before its turn ended; its message, if still waiting, is dropped. */
+  public record TaskCancelled(Instant at) implements Event {}
+
   /** A plan for the orchestrator's {@code create_plan} call {@code callId}, approved (or needing no approval): every task waits. */
   public record PlanStarted(String planId, String turnId, String callId, List<Plan.Task> tasks, Instant at) implements Event {}
 
@@ -431,7 +447,12 @@ public final class Session
   public record TaskSessionCreated(
       String sessionId, String ownerId, String projectId, String title, String agentType, String agentId, String parentSessionId,
       String planId, String taskId, Instant at)
-      implements Event {}
+      implements Event {
+    /** What a person's session would have been created with: the session as such, without its task. */
+    public SessionCreated asSessionCreated() {
+      return new SessionCreated(sessionId, ownerId, projectId, title, agentType, agentId, at);
+    }
+  }
   public record SessionArchived(Instant at) implements Event {}
 
   // ---------------------------------------------------------------- behavior
@@ -553,6 +574,7 @@ public final class Session
     unborn
         .onCommand(Create.class, this::onCreate)
         .onCommand(StartTask.class, this::onStartTask)
+        .onCommand(CancelTask.class, this::onCancelTaskFirst)
         .onCommand(FromUser.class, cmd -> notFound(cmd))
         .onCommand(Subscribe.class, cmd -> then(() -> subscriptions.refuse(cmd.subscriber())))
         .onCommand(Idle.class, this::onIdle)
@@ -573,6 +595,8 @@ public final class Session
     created
         .onCommand(Create.class, cmd -> Effect().reply(cmd.replyTo(), SessionError.ALREADY_EXISTS.reply()))
         .onCommand(StartTask.class, this::onStartTaskAgain)
+        .onCommand(CancelTask.class, this::onCancelTask)
+        .onCommand(CancelNotConfirmed.class, (state, cmd) -> then(() -> tasks.cancelAgain(state, cmd)))
         .onCommand(GetPlans.class, owner((state, cmd) -> answer(cmd, new Plans(sessionId, state.plans()))))
         .onCommand(TaskReported.class, (state, cmd) ->
             persist(turns.continueOrStop(state, PlanSteps.reported(state, cmd.report(), now()))).thenNoReply())
@@ -641,6 +665,26 @@ public final class Session
         new TaskSessionCreated(sessionId, cmd.ownerId(), cmd.projectId(), cmd.title(), cmd.agentRole(), cmd.agentId(), cmd.parentSessionId(),
             cmd.planId(), cmd.taskId(), now()),
         new UserMessageAccepted("task:" + cmd.planId() + ":" + cmd.taskId(), cmd.message(), now()));
+    return persist(events).thenReply(cmd.replyTo(), newState -> StatusReply.success(TaskDispatch.report(newState)));
+  }
+
+  /** A cancel that comes before the task: the session is made for it, already cancelled, so the task never runs. */
+  private ReplyEffect<Event, SessionState> onCancelTaskFirst(SessionState state, CancelTask cmd) {
+    List<Event> events = List.of(
+        new TaskSessionCreated(sessionId, cmd.ownerId(), cmd.projectId(), cmd.title(), cmd.agentRole(), cmd.agentId(), cmd.parentSessionId(),
+            cmd.planId(), cmd.taskId(), now()),
+        new TaskCancelled(now()));
+    return persist(events).thenReply(cmd.replyTo(), newState -> StatusReply.success(TaskDispatch.report(newState)));
+  }
+
+  /** The task's turn is cancelled as a person's cancel would; a message still waiting for its agent is dropped. */
+  private ReplyEffect<Event, SessionState> onCancelTask(SessionState state, CancelTask cmd) {
+    SessionState.TaskOf task = state.task();
+    if (task == null || !task.planId().equals(cmd.planId()) || !task.taskId().equals(cmd.taskId())) {
+      return Effect().reply(cmd.replyTo(), SessionError.ALREADY_EXISTS.reply());
+    }
+    if (task.status().ended()) return Effect().reply(cmd.replyTo(), StatusReply.success(TaskDispatch.report(state)));
+    List<Event> events = state.hasRunningTurn() ? turns.cancelTurn(state, null) : List.of(new TaskCancelled(now()));
     return persist(events).thenReply(cmd.replyTo(), newState -> StatusReply.success(TaskDispatch.report(newState)));
   }
 

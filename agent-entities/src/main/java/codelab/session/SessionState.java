@@ -217,6 +217,8 @@ public record SessionState(
           .onEvent(TurnCancelled.class, (s, e) ->
               s.taskEnded(Plan.TaskStatus.FAILED, null, "the task was cancelled").endTurn(e.at()).withRecentOperation(e.operationId()))
           .onEvent(Session.TaskSessionCreated.class, SessionState::taskSessionCreated)
+          .onEvent(Session.TaskCancelled.class, (s, e) ->
+              s.taskEnded(Plan.TaskStatus.FAILED, null, PlanSteps.CANCELLED).endTurn(e.at()).withQueue(List.of()))
           .onEvent(Session.PlanStarted.class, SessionState::planStarted)
           .onEvent(Session.TaskStarted.class, (s, e) -> s.withPlan(e.planId(), p -> p.withTask(e.taskId(), t -> t.started(e.sessionId(), e.at()))))
           .onEvent(Session.TaskCompleted.class, (s, e) ->
@@ -247,7 +249,7 @@ public record SessionState(
   }
 
   private SessionState taskSessionCreated(Session.TaskSessionCreated e) {
-    return created(new SessionCreated(e.sessionId(), e.ownerId(), e.projectId(), e.title(), e.agentType(), e.agentId(), e.at()))
+    return created(e.asSessionCreated())
         .withTask(new TaskOf(e.parentSessionId(), e.planId(), e.taskId(), Plan.TaskStatus.RUNNING, null, null));
   }
 

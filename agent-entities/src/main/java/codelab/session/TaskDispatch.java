@@ -15,6 +15,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 final class TaskDispatch {
 
   private static final String CHECK = "plan-check";
+  /** A cancel a task session did not confirm is sent again this often, this many times in all (then the recovery's resend covers it). */
+  private static final Duration CANCEL_RETRY = Duration.ofSeconds(2);
+  private static final int CANCEL_ATTEMPTS = 10;
 
   private final ActorContext<Session.Command> context;
   private final TimerScheduler<Session.Command> timers;
@@ -45,13 +48,29 @@ final class TaskDispatch {
     followChecks(newState);
   }
 
-  /** Sends every running task again (recovery, a wake-up, the check interval): each answers how it stands. */
+  /**
+   * Sends every running task again (recovery, a wake-up, the check interval): each answers how it
+   * stands. The latest plan's cancelled tasks are cancelled again (a cancel lost with a node).
+   */
   void resend(SessionState state) {
     for (Plan plan : state.plans()) {
       if (!plan.isRunning()) continue;
       for (Plan.Task task : plan.tasks()) if (task.status() == Plan.TaskStatus.RUNNING) send(state, plan, task);
     }
+    if (!state.plans().isEmpty()) {
+      Plan latest = state.plans().get(state.plans().size() - 1);
+      for (Plan.Task task : latest.tasks()) {
+        if (task.sessionId() != null && PlanSteps.CANCELLED.equals(task.error())) cancel(state, latest, task, 1);
+      }
+    }
     followChecks(state);
+  }
+
+  /** A cancel not confirmed is sent again, a few times. */
+  void cancelAgain(SessionState state, Session.CancelNotConfirmed unconfirmed) {
+    if (unconfirmed.attempt() > CANCEL_ATTEMPTS) return;
+    state.plan(unconfirmed.planId()).ifPresent(plan -> plan.task(unconfirmed.taskId())
+        .ifPresent(task -> cancel(state, plan, task, unconfirmed.attempt())));
   }
 
   private void send(SessionState state, Plan plan, Plan.Task task) {
@@ -66,10 +85,24 @@ final class TaskDispatch {
             : new Session.TaskNotAnswered(plan.planId(), task.taskId(), failure.toString()));
   }
 
-  /** A task that was running when its plan was cancelled stops its turn too (a task that had ended refuses: nothing runs). */
+  /** A task that had started when its plan was cancelled is stopped in its session too, until the session confirms it. */
   private void cancel(SessionState state, Session.TaskFailed failed) {
-    state.plan(failed.planId()).flatMap(p -> p.task(failed.taskId())).filter(t -> t.sessionId() != null).ifPresent(task ->
-        sessions.session(task.sessionId()).tell(new Session.CancelTurn(state.ownerId(), null, context.getSystem().ignoreRef())));
+    state.plan(failed.planId()).ifPresent(plan -> plan.task(failed.taskId()).filter(t -> t.sessionId() != null)
+        .ifPresent(task -> cancel(state, plan, task, 1)));
+  }
+
+  private void cancel(SessionState state, Plan plan, Plan.Task task, int attempt) {
+    context.askWithStatus(
+        Session.TaskReport.class,
+        sessions.session(task.sessionId()),
+        askTimeout,
+        replyTo -> new Session.CancelTask(state.sessionId(), plan.planId(), task.taskId(), state.ownerId(), state.projectId(), task.agentId(),
+            task.agentRole(), task.title(), replyTo),
+        (report, failure) -> {
+          if (failure == null) return new Session.TaskNotAnswered(plan.planId(), task.taskId(), "cancel confirmed");
+          timers.startSingleTimer("cancel:" + task.sessionId(), new Session.CancelNotConfirmed(plan.planId(), task.taskId(), attempt + 1), CANCEL_RETRY);
+          return new Session.TaskNotAnswered(plan.planId(), task.taskId(), "cancel not confirmed: " + failure);
+        });
   }
 
   /** A task session whose turn ended for good tells its parent; the parent's repeated StartTask covers a report lost on the way. */

@@ -297,7 +297,10 @@ final class TurnRunner {
    */
   private List<Event> planProposed(SessionState state, Session.ToolCall call, int stepNumber, ModelStep finished) {
     String turnId = state.turn().turnId();
-    PlanDraft.Read read = PlanDraft.read(call.argumentsJson(), state.projectId(), settings.plans().maxTasks());
+    PlanDraft.Read read = stepNumber >= settings.maxSteps()
+        // the plan's results would come back to a turn with no model call left to sum them up
+        ? new PlanDraft.Read(List.of(), List.of("this turn has no model call left to sum up a plan (" + settings.maxSteps() + " at most)"))
+        : PlanDraft.read(call.argumentsJson(), state.projectId(), settings.plans().maxTasks());
     boolean needsApproval = read.isValid() && settings.plans().requireApproval();
     List<Event> events = new ArrayList<>();
     events.add(new Session.ToolCallRequested(turnId, stepNumber, call, needsApproval, finished.text(), finished.deltaCount(), now()));

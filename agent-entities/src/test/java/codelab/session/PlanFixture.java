@@ -30,9 +30,13 @@ final class PlanFixture implements Sessions {
   private final PersistenceTestKit journal = PersistenceTestKit.create(SessionFixture.testKit.system());
 
   PlanFixture(PlanModel model, PlanLimits limits) {
+    this(model, limits, SessionFixture.settings().maxSteps());
+  }
+
+  PlanFixture(PlanModel model, PlanLimits limits, int maxSteps) {
     this.model = model;
     Session.Settings d = SessionFixture.settings();
-    this.settings = new Session.Settings(d.readJournalPluginId(), d.snapshotEvery(), d.maxTurnAttempts(), d.maxSteps(), d.toolTimeout(),
+    this.settings = new Session.Settings(d.readJournalPluginId(), d.snapshotEvery(), d.maxTurnAttempts(), maxSteps, d.toolTimeout(),
         d.approvalTimeout(), d.idleTimeout(), d.agentTimeout(), d.recallLimit(), d.recallMinScore(), d.approvalRuleTimeout(), limits);
     TestProbe<StatusReply<Session.Summary>> created = SessionFixture.testKit.createTestProbe();
     session(parentId).tell(new Session.Create(SessionFixture.OWNER, SessionFixture.PROJECT, "Plans", "coder", null, created.ref()));

@@ -136,6 +136,29 @@ class PlanTest {
   }
 
   @Test
+  void aCancelThatComesBeforeItsTaskLeavesNothingToRun() {
+    PlanFixture plans = new PlanFixture(new PlanModel(DIAMOND));
+    String child = java.util.UUID.randomUUID().toString();
+    String agent = codelab.agent.StarterTeam.agentId(SessionFixture.PROJECT, codelab.agent.AgentProfile.CODER);
+    StatusReply<Session.TaskReport> cancelled = plans.ask(child, r ->
+        new Session.CancelTask(plans.parentId, "plan-x", "A", SessionFixture.OWNER, SessionFixture.PROJECT, agent, "coder", "A", r));
+    assertEquals(Plan.TaskStatus.FAILED, cancelled.getValue().status());
+    StatusReply<Session.TaskReport> late = plans.ask(child, r ->
+        new Session.StartTask(plans.parentId, "plan-x", "A", SessionFixture.OWNER, SessionFixture.PROJECT, agent, "coder", "A", "do it", r));
+    assertEquals(PlanSteps.CANCELLED, late.getValue().error(), "the StartTask that was on its way finds the task cancelled");
+    assertTrue(plans.events(child).stream().noneMatch(e -> e instanceof Session.UserMessageAccepted || e instanceof Session.TurnStarted));
+  }
+
+  @Test
+  void aPlanProposedWithNoModelCallLeftToSumItUpIsRefused() {
+    PlanFixture plans = new PlanFixture(new PlanModel(DIAMOND), new PlanLimits(10, 4, Duration.ofSeconds(30), true), 1);
+    plans.orchestrate("go");
+    Session.ToolResultRecorded refused = plans.await(plans.parentId, Session.ToolResultRecorded.class);
+    assertTrue(refused.error().contains("no model call left"), refused.error());
+    assertTrue(plans.events(plans.parentId).stream().noneMatch(e -> e instanceof Session.ApprovalRequested));
+  }
+
+  @Test
   void atMostTheConfiguredNumberOfTasksRunAtATime() {
     String three = "{\"tasks\":[{\"task_id\":\"A\",\"agent_role\":\"coder\",\"instructions\":\"HANG a\"},"
         + "{\"task_id\":\"B\",\"agent_role\":\"coder\",\"instructions\":\"HANG b\"},"

@@ -192,10 +192,11 @@ class PlansTest {
       JsonNode plan = onlyPlan(sessionId);
       for (JsonNode task : plan.get("tasks")) assertEquals("the plan was cancelled", task.get("error").asText(), plan::toString);
       String taskSession = started.get("session_id").asText();
-      // the task's own turn was cancelled: its session has the task's message and no answer
-      JsonNode history = Eventually.reads(() -> api.get("/api/v1/sessions/" + taskSession + "/history").body(),
-          h -> h.get("messages").size() == 1);
-      assertEquals("user", history.get("messages").get(0).get("role").asText());
+      // the task was stopped in its own session (its turn cancelled, or its message dropped before its agent answered):
+      // long after it would have finished, it has no answer
+      NodeProcess.sleep(Duration.ofSeconds(5));
+      JsonNode history = api.get("/api/v1/sessions/" + taskSession + "/history").body();
+      for (JsonNode message : history.get("messages")) assertEquals("user", message.get("role").asText(), history::toString);
     }
   }
 

@@ -69,8 +69,11 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
 
   private record SessionUpdated(SessionUpdate update) implements Input {}
 
-  /** From a {@link TaskFeed}: an update of the session of task {@code taskId} of one of this session's plans. */
-  record TaskUpdated(String taskId, String taskSessionId, SessionUpdate update) implements Input {}
+  /** From a {@link TaskFeed}: updates of the session of task {@code taskId} of one of this session's plans. */
+  record TaskUpdated(String taskId, String taskSessionId, List<SessionUpdate> updates) implements Input {}
+
+  /** A task feed ended (its task's turn ended, or its session never came): the task may be followed again. */
+  private record TaskFeedEnded(String taskSessionId) implements Input {}
 
   /** The session's answer to one of the client's commands (accepted, decided, or refused). */
   private record SessionAnswered(StatusReply<?> reply) implements Input {}
@@ -152,6 +155,10 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
         .onMessage(SessionUpdated.class, updated -> onUpdate(updated.update()))
         .onMessage(SessionAnswered.class, answered -> onReply(answered.reply()))
         .onMessage(TaskUpdated.class, this::onTaskUpdate)
+        .onMessage(TaskFeedEnded.class, ended -> {
+          followed.remove(ended.taskSessionId());
+          return this;
+        })
         .onMessage(RuleDecisionMade.class, this::onRuleDecisionMade)
         .onMessage(ClientStarted.class, started -> ack(started.ackTo()))
         .onMessage(ClientFrame.class, this::onFrame)
@@ -197,9 +204,14 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
     }
     if (resumingAfter != null) return this;
     if (update instanceof SessionUpdate.Batch batch) {
+      // a catch-up: its task_started are history (the plans' running tasks are followed from the plans' list)
       List<ServerMessage> frames = new ArrayList<>();
       for (SessionUpdate each : batch.updates()) wireIfNew(each).ifPresent(frames::add);
       return frames.isEmpty() ? this : send(frames);
+    }
+    // a task that starts now is followed from its start
+    if (update instanceof SessionUpdate.TaskStarted started && SessionUpdate.seqOf(update) > deliveredSeq) {
+      follow(started.taskId(), started.sessionId(), 0);
     }
     return wireIfNew(update).map(frame -> send(List.of(frame))).orElse(this);
   }
@@ -209,24 +221,28 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
     long seq = SessionUpdate.seqOf(update);
     if (seq > 0 && seq <= deliveredSeq) return Optional.empty();
     if (seq > 0) deliveredSeq = seq;
-    if (update instanceof SessionUpdate.TaskStarted started) follow(started.taskId(), started.sessionId());
     return Optional.ofNullable(WireMessages.of(update));
   }
 
-  /** Follows a task's session, once per connection. */
-  private void follow(String taskId, String taskSessionId) {
+  /** Follows a task's session (after {@code afterSeq}, see {@link TaskFeed#create}) while no feed of this connection does. */
+  private void follow(String taskId, String taskSessionId, long afterSeq) {
     taskSessions.put(taskId, taskSessionId);
     if (!followed.add(taskSessionId)) return;
     EntityRef<Session.Command> task = Session.entityRef(getContext().getSystem(), taskSessionId);
-    getContext().spawnAnonymous(TaskFeed.create(task, taskId, userId, getContext().getSelf()));
+    ActorRef<TaskFeed.Input> feed = getContext().spawnAnonymous(TaskFeed.create(task, taskId, userId, afterSeq, getContext().getSelf()));
+    getContext().watchWith(feed, new TaskFeedEnded(taskSessionId));
   }
 
   private Behavior<Input> onTaskUpdate(TaskUpdated updated) {
-    ServerMessage frame = WireMessages.of(updated.update());
-    if (frame == null) return this;
-    if (updated.update() instanceof SessionUpdate.ToolCallRequested call) callTasks.put(call.callId(), updated.taskSessionId());
-    if (updated.update() instanceof SessionUpdate.ApprovalRequired approval) callTasks.put(approval.callId(), updated.taskSessionId());
-    return send(List.of(new ServerMessage.ForTask(updated.taskId(), updated.taskSessionId(), frame)));
+    List<ServerMessage> frames = new ArrayList<>();
+    for (SessionUpdate update : updated.updates()) {
+      ServerMessage frame = WireMessages.of(update);
+      if (frame == null) continue;
+      if (update instanceof SessionUpdate.ToolCallRequested call) callTasks.put(call.callId(), updated.taskSessionId());
+      if (update instanceof SessionUpdate.ApprovalRequired approval) callTasks.put(approval.callId(), updated.taskSessionId());
+      frames.add(new ServerMessage.ForTask(updated.taskId(), updated.taskSessionId(), frame));
+    }
+    return frames.isEmpty() ? this : send(frames);
   }
 
   private Behavior<Input> onLoggedOutEverywhere(LoggedOutEverywhere loggedOut) {
@@ -282,7 +298,7 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
     if (reply.getValue() instanceof Session.Plans plans) {
       plans.plans().stream().filter(codelab.session.Plan::isRunning).flatMap(p -> p.tasks().stream())
           .filter(t -> t.status() == codelab.session.Plan.TaskStatus.RUNNING)
-          .forEach(t -> follow(t.taskId(), t.sessionId()));
+          .forEach(t -> follow(t.taskId(), t.sessionId(), Long.MAX_VALUE));
       return this;
     }
     if (reply.getValue() instanceof Session.Accepted accepted && accepted.duplicate()) {
@@ -365,12 +381,14 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
   }
 
   /**
-   * Where an answer to a call goes: the session of the task it names ({@code task_id}) or that sent
-   * the call; else this session. Empty for a task this connection does not know.
+   * Where an answer to a call goes: the task session that sent the call (known by its call id), or
+   * the one of the task it names ({@code task_id}); else this session. Empty for a task this
+   * connection does not know.
    */
   private Optional<EntityRef<Session.Command>> toSessionOfCall(JsonNode message) {
     String taskId = ClientCommands.textOrNull(message, "task_id");
-    String taskSession = taskId != null ? taskSessions.get(taskId) : callTasks.get(ClientCommands.textOrNull(message, "call_id"));
+    String taskSession = callTasks.get(ClientCommands.textOrNull(message, "call_id"));
+    if (taskSession == null && taskId != null) taskSession = taskSessions.get(taskId);
     if (taskId != null && taskSession == null) return Optional.empty();
     if (taskSession == null) return Optional.of(session);
     return Optional.of(Session.entityRef(getContext().getSystem(), taskSession));

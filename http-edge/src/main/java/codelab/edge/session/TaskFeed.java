@@ -3,6 +3,8 @@ package codelab.edge.session;
 import codelab.session.Session;
 import codelab.session.SessionUpdate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -39,13 +41,20 @@ final class TaskFeed {
    * may ask before it exists. It asks again, this often, for this long, before it gives up.
    */
   private static final Duration NOT_YET_RETRY = Duration.ofMillis(200);
-  private static final int NOT_YET_ATTEMPTS = 50;
+  private static final int NOT_YET_ATTEMPTS = 200;
 
   /** How long a failed turn may take to be run again (a node stopped under it) before the feed ends. */
   private static final Duration RERUN_GRACE = Duration.ofSeconds(30);
 
-  static Behavior<Input> create(EntityRef<Session.Command> task, String taskId, String userId, ActorRef<ClientConnection.Input> connection) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new TaskFeed(context, timers, task, taskId, userId, connection).following()));
+  /**
+   * {@code afterSeq}: 0 for a task that just started (all of it is news); {@code Long.MAX_VALUE} for
+   * one found running when the client came back: from now, with its waiting calls sent again
+   * ({@code resent}) and its partial text, as for the parent itself.
+   */
+  static Behavior<Input> create(
+      EntityRef<Session.Command> task, String taskId, String userId, long afterSeq, ActorRef<ClientConnection.Input> connection) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        new TaskFeed(context, timers, task, taskId, userId, afterSeq, connection).following()));
   }
 
   private final ActorContext<Input> context;
@@ -61,7 +70,7 @@ final class TaskFeed {
 
   private TaskFeed(
       ActorContext<Input> context, TimerScheduler<Input> timers, EntityRef<Session.Command> task, String taskId, String userId,
-      ActorRef<ClientConnection.Input> connection) {
+      long afterSeq, ActorRef<ClientConnection.Input> connection) {
     this.context = context;
     this.timers = timers;
     this.task = task;
@@ -69,7 +78,8 @@ final class TaskFeed {
     this.userId = userId;
     this.connection = connection;
     this.subscriber = context.messageAdapter(SessionUpdate.class, Updated::new);
-    task.tell(new Session.Subscribe(userId, 0, subscriber));
+    this.deliveredSeq = afterSeq;
+    task.tell(new Session.Subscribe(userId, afterSeq, subscriber));
   }
 
   private Behavior<Input> following() {
@@ -86,6 +96,8 @@ final class TaskFeed {
 
   private Behavior<Input> onUpdate(SessionUpdate update) {
     if (update instanceof SessionUpdate.Subscribed subscribed) {
+      // "from now" is the task session's last seq: a re-subscription goes on from there
+      deliveredSeq = Math.min(deliveredSeq, subscribed.lastSeq());
       if (!subscribed.session().equals(watched)) {
         if (watched != null) context.unwatch(watched);
         watched = subscribed.session();
@@ -98,20 +110,35 @@ final class TaskFeed {
       timers.startSingleTimer(SubscribeAgain.INSTANCE, NOT_YET_RETRY);
       return Behaviors.same();
     }
-    if (update instanceof SessionUpdate.Batch batch) {
-      for (SessionUpdate each : batch.updates()) pass(each);
-    } else {
-      pass(update);
+    // a catch-up goes to the connection as one piece, as the parent's own does
+    List<SessionUpdate> passed = new ArrayList<>();
+    for (SessionUpdate each : update instanceof SessionUpdate.Batch batch ? batch.updates() : List.of(update)) {
+      if (isNew(each) && isPassedOn(each)) passed.add(each);
+      followTurn(each);
     }
+    if (!passed.isEmpty()) connection.tell(new ClientConnection.TaskUpdated(taskId, task.getEntityId(), passed));
     return Behaviors.same();
   }
 
-  private void pass(SessionUpdate update) {
+  private boolean isNew(SessionUpdate update) {
     long seq = SessionUpdate.seqOf(update);
-    if (seq > 0 && seq <= deliveredSeq) return;
+    if (seq > 0 && seq <= deliveredSeq) return false;
     if (seq > 0) deliveredSeq = seq;
-    // the task's message is in plan_started already
-    if (!(update instanceof SessionUpdate.MessageAccepted)) connection.tell(new ClientConnection.TaskUpdated(taskId, task.getEntityId(), update));
+    return true;
+  }
+
+  /**
+   * What PROTOCOL.md passes on from a task: its deltas, its calls and their approvals; its message is
+   * in plan_started, its answer and end in task_completed / task_failed.
+   */
+  private static boolean isPassedOn(SessionUpdate update) {
+    return update instanceof SessionUpdate.AssistantDelta || update instanceof SessionUpdate.ToolCallRequested
+        || update instanceof SessionUpdate.ApprovalRequired || update instanceof SessionUpdate.ApprovalResolved
+        || update instanceof SessionUpdate.ToolResultRecorded;
+  }
+
+  /** The feed ends with the task's turn; a failed turn may be run again (a crash), so it waits a while first. */
+  private void followTurn(SessionUpdate update) {
     if (update instanceof SessionUpdate.TurnCompleted || update instanceof SessionUpdate.TurnCancelled) {
       context.getSelf().tell(Done.INSTANCE);
     } else if (update instanceof SessionUpdate.TurnFailed) {

@@ -24,7 +24,10 @@ final class SessionListHandler extends JdbcHandler<EventEnvelope<Session.Event>,
     long seq = envelope.sequenceNr();
     session.withConnection(
         connection -> {
-          if (event instanceof Session.SessionCreated created) {
+          // a plan's task session has a row too (no list shows it: lists hold the sessions of a user's or project's directory)
+          Session.SessionCreated created = event instanceof Session.SessionCreated c ? c
+              : event instanceof Session.TaskSessionCreated t ? t.asSessionCreated() : null;
+          if (created != null) {
             // a row already there is from an earlier run of this projection (its offsets were reset to rebuild the table)
             SessionListRows.delete(connection, sessionId);
             SessionListRows.insert(connection, SessionListing.created(seq, created));

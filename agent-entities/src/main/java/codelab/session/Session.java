@@ -145,8 +145,20 @@ public final class Session
    * the agent is the caller's and of this project.
    */
   public record Create(
-      String userId, String projectId, String title, String agentType, String agentId, ActorRef<StatusReply<Summary>> replyTo)
-      implements Command, JsonSerializable {}
+      String userId, String projectId, String title, String agentType, String agentId, String clientId, ActorRef<StatusReply<Summary>> replyTo)
+      implements Command, JsonSerializable {
+    /** {@code clientId}: the OAuth client that creates it (version 3, {@link CreatedByClient}); null when unknown. */
+    public Create(String userId, String projectId, String title, String agentType, String agentId, ActorRef<StatusReply<Summary>> replyTo) {
+      this(userId, projectId, title, agentType, agentId, null, replyTo);
+    }
+  }
+
+  /**
+   * A socket that brings no token (the CodeLab IDE's, where an operator allows it) may follow the
+   * session only if a client of {@code clientIds} created it: answered with the session's summary
+   * (its owner is whom the socket speaks for), else the same "not found" as for no session.
+   */
+  public record JoinWithoutToken(List<String> clientIds, ActorRef<StatusReply<Summary>> replyTo) implements Command, JsonSerializable {}
 
   public record GetSummary(String userId, ActorRef<StatusReply<Summary>> replyTo) implements FromUser<Summary>, JsonSerializable {}
   public record GetHistory(String userId, ActorRef<StatusReply<History>> replyTo) implements FromUser<History>, JsonSerializable {}
@@ -342,8 +354,13 @@ public final class Session
 
   /** {@code agentId} is null in sessions created before agents were entities: their role names the project's starter agent. */
   public record SessionCreated(
-      String sessionId, String ownerId, String projectId, String title, String agentType, String agentId, Instant at)
-      implements Event {}
+      String sessionId, String ownerId, String projectId, String title, String agentType, String agentId, String clientId, Instant at)
+      implements Event {
+    /** Created by a client that did not say which (version 3, {@link CreatedByClient}). */
+    public SessionCreated(String sessionId, String ownerId, String projectId, String title, String agentType, String agentId, Instant at) {
+      this(sessionId, ownerId, projectId, title, agentType, agentId, null, at);
+    }
+  }
 
   /** {@code orchestrated}: the project's orchestrator answers it, and may plan (version 3, {@link OrchestratedPlans}). */
   public record UserMessageAccepted(String operationId, String content, boolean orchestrated, Instant at) implements Event {
@@ -573,6 +590,7 @@ public final class Session
         newCommandHandlerWithReplyBuilder().forState(state -> !state.isCreated());
     unborn
         .onCommand(Create.class, this::onCreate)
+        .onCommand(JoinWithoutToken.class, cmd -> Effect().reply(cmd.replyTo(), SessionError.NOT_FOUND.reply()))
         .onCommand(StartTask.class, this::onStartTask)
         .onCommand(CancelTask.class, this::onCancelTaskFirst)
         .onCommand(FromUser.class, cmd -> notFound(cmd))
@@ -604,6 +622,8 @@ public final class Session
             context.getLog().debug("Task {} of plan {} did not answer ({}); the plan's next check asks again", cmd.taskId(), cmd.planId(), cmd.problem())))
         .onCommand(PlanCheckDue.class, (state, cmd) -> then(() -> tasks.resend(state)))
         .onCommand(GetSummary.class, owner((state, cmd) -> answer(cmd, state.summary())))
+        .onCommand(JoinWithoutToken.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
+            state.clientId() != null && cmd.clientIds().contains(state.clientId()) ? StatusReply.success(state.summary()) : SessionError.NOT_FOUND.reply()))
         .onCommand(GetHistory.class, owner((state, cmd) ->
             answer(cmd, new History(sessionId, state.messages(), state.lastActivity(), state.currentAgent()))))
         .onCommand(GetPendingApprovals.class, owner((state, cmd) ->
@@ -652,7 +672,7 @@ public final class Session
     String agentId = cmd.agentId() != null ? cmd.agentId() : StarterTeam.agentId(cmd.projectId(), role.get());
     String roleName = cmd.agentId() != null && cmd.agentType() != null ? cmd.agentType() : role.map(AgentProfile::type).orElse(cmd.agentType());
     String title = cmd.title() == null || cmd.title().isBlank() ? "New session" : cmd.title().strip();
-    SessionCreated created = new SessionCreated(sessionId, cmd.userId(), cmd.projectId(), title, roleName, agentId, now());
+    SessionCreated created = new SessionCreated(sessionId, cmd.userId(), cmd.projectId(), title, roleName, agentId, cmd.clientId(), now());
     return Effect().persist(created).thenReply(cmd.replyTo(), newState -> StatusReply.success(newState.summary()));
   }
 

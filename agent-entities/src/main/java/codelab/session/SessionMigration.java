@@ -40,6 +40,9 @@ public class SessionMigration extends JacksonMigration {
 
   @Override
   public JsonNode transform(int fromVersion, JsonNode json) {
+    // the rules below read version 1's free text; later versions (its subclasses' too) wrote the words
+    // as they are, and their own fields named "status" (a plan's, a task's) must not be settled as an approval's
+    if (fromVersion >= 2) return json;
     if (json.isObject()) {
       ObjectNode object = (ObjectNode) json;
       settle(object, "decision", DECISIONS, "reject");

@@ -57,7 +57,8 @@ public record SessionState(
     List<RecentOperation> recentOperations,
     long lastSeq,
     List<Plan> plans,
-    TaskOf task)
+    TaskOf task,
+    String clientId)
     implements JsonSerializable {
 
   public SessionState {
@@ -157,7 +158,7 @@ public record SessionState(
   public record RecentOperation(String operationId, long seq) implements JsonSerializable {}
 
   static SessionState empty() {
-    return new SessionState(null, null, null, null, false, null, null, null, null, List.of(), List.of(), null, List.of(), List.of(), 0, List.of(), null);
+    return new SessionState(null, null, null, null, false, null, null, null, null, List.of(), List.of(), null, List.of(), List.of(), 0, List.of(), null, null);
   }
 
   public boolean isCreated() {
@@ -245,7 +246,7 @@ public record SessionState(
 
   private SessionState created(SessionCreated e) {
     return new SessionState(e.sessionId(), e.ownerId(), e.projectId(), e.title(), false, e.agentType(), e.agentId(), e.at(), e.at(),
-        List.of(), List.of(), null, List.of(), List.of(), lastSeq, List.of(), null);
+        List.of(), List.of(), null, List.of(), List.of(), lastSeq, List.of(), null, e.clientId());
   }
 
   private SessionState taskSessionCreated(Session.TaskSessionCreated e) {
@@ -399,50 +400,50 @@ public record SessionState(
   // ---------------------------------------------------------------- copies with one change
 
   SessionState withTitle(String v) {
-    return new SessionState(sessionId, ownerId, projectId, v, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq, plans, task);
+    return new SessionState(sessionId, ownerId, projectId, v, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq, plans, task, clientId);
   }
 
   SessionState withArchived(boolean v) {
-    return new SessionState(sessionId, ownerId, projectId, title, v, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq, plans, task);
+    return new SessionState(sessionId, ownerId, projectId, title, v, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq, plans, task, clientId);
   }
 
   SessionState withCurrentAgent(String v, String id) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, v, id, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq, plans, task);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, v, id, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq, plans, task, clientId);
   }
 
   SessionState withLastActivity(Instant v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, v, messages, queue, turn, approvals, recentOperations, lastSeq, plans, task);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, v, messages, queue, turn, approvals, recentOperations, lastSeq, plans, task, clientId);
   }
 
   SessionState withMessages(List<ChatMessage> v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, v, queue, turn, approvals, recentOperations, lastSeq, plans, task);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, v, queue, turn, approvals, recentOperations, lastSeq, plans, task, clientId);
   }
 
   SessionState withQueue(List<QueuedMessage> v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, v, turn, approvals, recentOperations, lastSeq, plans, task);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, v, turn, approvals, recentOperations, lastSeq, plans, task, clientId);
   }
 
   SessionState withTurn(Turn v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, v, approvals, recentOperations, lastSeq, plans, task);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, v, approvals, recentOperations, lastSeq, plans, task, clientId);
   }
 
   SessionState withApprovals(List<Approval> v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, v, recentOperations, lastSeq, plans, task);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, v, recentOperations, lastSeq, plans, task, clientId);
   }
 
   SessionState withRecentOperations(List<RecentOperation> v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, v, lastSeq, plans, task);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, v, lastSeq, plans, task, clientId);
   }
 
   SessionState withPlans(List<Plan> v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq, v, task);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq, v, task, clientId);
   }
 
   SessionState withTask(TaskOf v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq, plans, v);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, lastSeq, plans, v, clientId);
   }
 
   SessionState withLastSeq(long v) {
-    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, v, plans, task);
+    return new SessionState(sessionId, ownerId, projectId, title, archived, currentAgent, currentAgentId, createdAt, lastActivity, messages, queue, turn, approvals, recentOperations, v, plans, task, clientId);
   }
 }

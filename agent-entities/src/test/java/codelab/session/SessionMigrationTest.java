@@ -44,7 +44,7 @@ class SessionMigrationTest {
     for (SessionState.ChatMessage m : toolMessages) assertNotNull(m.name(), "a v1 tool message is named after its call's tool");
 
     var serializer = serialization.findSerializerFor(state);
-    assertEquals("session.state#4", Serializers.manifestFor(serializer, state), "version 4 since sessions have plans");
+    assertEquals("session.state#5", Serializers.manifestFor(serializer, state), "version 5 since sessions know their creating client");
     JsonNode rewritten = JSON.readTree(serializer.toBinary(state));
     assertContains("", JSON.readTree(written), rewritten);
   }

@@ -16,6 +16,7 @@ import codelab.edge.agent.AgentRoutes;
 import codelab.llm.ModelCatalog;
 import codelab.edge.project.ApprovalRuleRoutes;
 import codelab.edge.project.ProjectRoutes;
+import codelab.edge.session.CodeLabIdeSettings;
 import codelab.edge.session.PlanRoutes;
 import codelab.edge.session.SessionRoutes;
 import codelab.edge.session.SessionSocket;
@@ -91,7 +92,8 @@ public final class HttpEdge extends AllDirectives {
                 concat(
                     new HealthRoutes(settings.version()).routes(),
                     auth.routes(),
-                    new SessionSocket(system, auth.authenticator(), settings, loggedOut, decisions).route(),
+                    new SessionSocket(system, auth.authenticator(), settings, loggedOut, decisions,
+                        CodeLabIdeSettings.fromConfig(system.settings().config())).route(),
                     new SessionRoutes(system, auth.authenticator(), settings, sessionCreation, sessionLists,
                         new SessionStream(system, settings, loggedOut, decisions), decisions).routes(),
                     new ProjectRoutes(system, auth.authenticator(), settings, projectServices).routes(),

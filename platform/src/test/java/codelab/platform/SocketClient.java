@@ -25,10 +25,11 @@ final class SocketClient implements WebSocket.Listener, AutoCloseable {
   static SocketClient connect(int port, String sessionId, String token, String query) {
     SocketClient client = new SocketClient();
     String uri = "ws://127.0.0.1:" + port + "/api/v1/ws/" + sessionId + (query == null ? "" : "?" + query);
+    WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+    // no token at all: as the CodeLab IDE opens its socket
+    if (token != null) builder.header("Authorization", "Bearer " + token);
     client.socket =
-        HttpClient.newHttpClient()
-            .newWebSocketBuilder()
-            .header("Authorization", "Bearer " + token)
+        builder
             .connectTimeout(Duration.ofSeconds(5))
             .buildAsync(URI.create(uri), client)
             .orTimeout(10, TimeUnit.SECONDS)

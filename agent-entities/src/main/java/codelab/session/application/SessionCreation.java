@@ -56,28 +56,35 @@ public final class SessionCreation {
    * apply. An agent named by id must be the caller's, of the session's project, and not archived.
    */
   public CompletionStage<Outcome> create(String userId, String projectId, String title, String agentType, String agentId) {
-    String sessionId = UUID.randomUUID().toString();
-    return Retry.onTimeout(settings.attempts(), () -> attempt(userId, sessionId, projectId, title, agentType, agentId));
+    return create(userId, projectId, title, agentType, agentId, null);
   }
 
-  private CompletionStage<Outcome> attempt(String userId, String sessionId, String projectId, String title, String agentType, String agentId) {
+  /** {@code clientId}: the OAuth client that asks (the session remembers it: the CodeLab IDE's sessions are served as it expects). */
+  public CompletionStage<Outcome> create(String userId, String projectId, String title, String agentType, String agentId, String clientId) {
+    String sessionId = UUID.randomUUID().toString();
+    return Retry.onTimeout(settings.attempts(), () -> attempt(userId, sessionId, projectId, title, agentType, agentId, clientId));
+  }
+
+  private CompletionStage<Outcome> attempt(
+      String userId, String sessionId, String projectId, String title, String agentType, String agentId, String clientId) {
     return project(userId, projectId)
         .thenCompose(
             project -> {
               if (project == null) return CompletableFuture.completedFuture(new ProjectNotFound());
-              if (agentId == null) return created(userId, sessionId, project.projectId(), title, agentType, null);
+              if (agentId == null) return created(userId, sessionId, project.projectId(), title, agentType, null, clientId);
               return agent(userId, agentId).thenCompose(agent -> {
                 if (agent == null || !agent.projectId().equals(project.projectId())) {
                   return CompletableFuture.completedFuture(new AgentUnusable(agentId, AgentError.NOT_FOUND));
                 }
                 if (agent.archived()) return CompletableFuture.completedFuture(new AgentUnusable(agentId, AgentError.ARCHIVED));
-                return created(userId, sessionId, project.projectId(), title, agent.configuration().role(), agentId);
+                return created(userId, sessionId, project.projectId(), title, agent.configuration().role(), agentId, clientId);
               });
             });
   }
 
-  private CompletionStage<Outcome> created(String userId, String sessionId, String projectId, String title, String agentType, String agentId) {
-    return session(userId, sessionId, projectId, title, agentType, agentId)
+  private CompletionStage<Outcome> created(
+      String userId, String sessionId, String projectId, String title, String agentType, String agentId, String clientId) {
+    return session(userId, sessionId, projectId, title, agentType, agentId, clientId)
         .thenCompose(created -> created == null ? CompletableFuture.completedFuture(new UnknownAgent(agentType)) : listed(userId, created));
   }
 
@@ -98,10 +105,11 @@ public final class SessionCreation {
 
   /** The new session; the one an earlier attempt created, if it got that far; null for an unknown agent type. */
   private CompletionStage<Session.Summary> session(
-      String userId, String sessionId, String projectId, String title, String agentType, String agentId) {
+      String userId, String sessionId, String projectId, String title, String agentType, String agentId, String clientId) {
     var session = Session.entityRef(system, sessionId);
     return session
-        .<Session.Summary>askWithStatus(replyTo -> new Session.Create(userId, projectId, title, agentType, agentId, replyTo), settings.askTimeout())
+        .<Session.Summary>askWithStatus(
+            replyTo -> new Session.Create(userId, projectId, title, agentType, agentId, clientId, replyTo), settings.askTimeout())
         .exceptionallyCompose(
             failure -> {
               if (Refusal.is(failure, SessionError.UNKNOWN_AGENT)) return CompletableFuture.completedFuture(null);

@@ -60,6 +60,11 @@ public final class AccessTokens {
   }
 
   public IssuedToken issue(String userId, String username, String scope) {
+    return issue(userId, username, scope, null);
+  }
+
+  /** {@code clientId}: the OAuth client the token is issued to, recorded as RFC 9068's {@code client_id} claim. */
+  public IssuedToken issue(String userId, String username, String scope, String clientId) {
     if (userId == null || userId.isBlank() || username == null || username.isBlank()) {
       throw new IllegalArgumentException("userId and username are required");
     }
@@ -79,6 +84,9 @@ public final class AccessTokens {
         .claim("preferred_username", username);
     if (scope != null && !scope.isBlank()) {
       builder.claim("scope", scope);
+    }
+    if (clientId != null && !clientId.isBlank()) {
+      builder.claim("client_id", clientId);
     }
     String token = builder.signWith(key.privateKey(), Jwts.SIG.RS256).compact();
     return new IssuedToken(token, settings.lifetime().toSeconds());
@@ -109,7 +117,8 @@ public final class AccessTokens {
       // our own tokens only name registered accounts; any other name must not reach an account's id
       Username account = Username.parse(username).orElseThrow(() -> new InvalidTokenException(Reason.INVALID_CLAIM));
       String scope = claims.get("scope", String.class);
-      return new AuthenticatedUser(userId, username, account, scope == null ? "" : scope, tokenId, expiration.toInstant());
+      String clientId = claims.get("client_id", String.class);
+      return new AuthenticatedUser(userId, username, account, scope == null ? "" : scope, tokenId, expiration.toInstant(), clientId);
     } catch (RequiredTypeException | IllegalArgumentException e) {
       throw new InvalidTokenException(Reason.INVALID_CLAIM);
     }

@@ -142,7 +142,7 @@ public final class TokenEndpoint extends AllDirectives {
             account ->
                 account.isEmpty()
                     ? noSuchAccount(password)
-                    : passwordGrant(UserAccount.entityRef(system, account.get()), password, scope.get(), origin));
+                    : passwordGrant(UserAccount.entityRef(system, account.get()), password, scope.get(), form.get("client_id"), origin));
   }
 
   /** A name no account can have: the answer and its cost are those of a wrong password, and no account is asked. */
@@ -156,7 +156,7 @@ public final class TokenEndpoint extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> passwordGrant(
-      EntityRef<UserAccount.Command> account, String password, String scope, UserAccount.Origin origin) {
+      EntityRef<UserAccount.Command> account, String password, String scope, String clientId, UserAccount.Origin origin) {
     return account
         .ask(UserAccount.GetCredentials::new, askTimeout)
         .thenApplyAsync(
@@ -182,17 +182,17 @@ public final class TokenEndpoint extends AllDirectives {
                   .thenCompose(
                       credentials ->
                           success
-                              ? newLogin(credentials.userId(), credentials.username(), scope)
+                              ? newLogin(credentials.userId(), credentials.username(), scope, clientId)
                               : CompletableFuture.completedFuture(badLogin()));
             });
   }
 
   /** A login: a new family of refresh tokens, remembered by the user so that they can all be ended. */
-  private CompletionStage<HttpResponse> newLogin(String userId, String username, String scope) {
+  private CompletionStage<HttpResponse> newLogin(String userId, String username, String scope, String clientId) {
     RefreshTokens.Minted refresh = RefreshTokens.mintNewFamily();
     return newLogin
         .start(userId, username, scope, refresh.familyId(), refresh.hash(), clock.instant().plus(settings.refreshTokenLifetime()))
-        .thenApply(done -> tokenResponse(userId, username, scope, refresh.token()));
+        .thenApply(done -> tokenResponse(userId, username, scope, clientId, refresh.token()));
   }
 
   private CompletionStage<HttpResponse> refreshGrant(Map<String, String> form, UserAccount.Origin origin) {
@@ -214,7 +214,8 @@ public final class TokenEndpoint extends AllDirectives {
               return switch (rotation.outcome()) {
                 case RefreshTokenFamily.Rotation.ROTATED ->
                     audit(holder, "refresh_rotation", "login " + familyId.get(), origin)
-                        .thenApply(done -> tokenResponse(holder.userId(), holder.username(), Scopes.stillKnown(holder.scope()), next.token()));
+                        .thenApply(done ->
+                            tokenResponse(holder.userId(), holder.username(), Scopes.stillKnown(holder.scope()), form.get("client_id"), next.token()));
                 case RefreshTokenFamily.Rotation.REUSED ->
                     audit(holder, "refresh_reuse_detected", "login " + familyId.get() + " revoked", origin)
                         .thenApply(done -> error(StatusCodes.BAD_REQUEST, "invalid_grant", RefreshTokenError.INVALID.message()));
@@ -269,8 +270,8 @@ public final class TokenEndpoint extends AllDirectives {
   /** OAuth2's error response (RFC 6749 §5.2). */
   record OAuthError(String error, String errorDescription) {}
 
-  private HttpResponse tokenResponse(String userId, String username, String scope, String refreshToken) {
-    IssuedToken issued = tokens.issue(userId, username, scope);
+  private HttpResponse tokenResponse(String userId, String username, String scope, String clientId, String refreshToken) {
+    IssuedToken issued = tokens.issue(userId, username, scope, clientId);
     return noStore(JsonResponses.response(StatusCodes.OK, new TokenBody(issued.token(), "bearer", issued.expiresInSeconds(), refreshToken, scope)));
   }
 

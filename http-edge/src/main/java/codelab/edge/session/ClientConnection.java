@@ -96,12 +96,13 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
       long afterSeq,
       BoundedSourceQueue<List<ServerMessage>> out,
       ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut,
-      ApprovalDecisions decisions) {
+      ApprovalDecisions decisions,
+      ClientProfile profile) {
     return Behaviors.setup(
         context -> {
           // a user who logs out everywhere loses their open sockets too, on every node
           loggedOut.tell(Topic.subscribe(context.messageAdapter(LoggedOutEverywhere.class, LoggedOut::new)));
-          return new ClientConnection(context, session, userId, afterSeq, out, decisions);
+          return new ClientConnection(context, session, userId, afterSeq, out, decisions, profile);
         });
   }
 
@@ -109,6 +110,8 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
   private final String userId;
   private final BoundedSourceQueue<List<ServerMessage>> out;
   private final ApprovalDecisions decisions;
+  /** For the CodeLab IDE: what it is sent, and what its answers mean; null for any other client. */
+  private final CodeLabIdeFrames ide;
   /** The highest {@code seq} delivered to the client; a re-subscription continues after it. */
   private long deliveredSeq;
   private boolean informed;
@@ -137,8 +140,10 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
       String userId,
       long afterSeq,
       BoundedSourceQueue<List<ServerMessage>> out,
-      ApprovalDecisions decisions) {
+      ApprovalDecisions decisions,
+      ClientProfile profile) {
     super(context);
+    this.ide = profile == ClientProfile.CODELAB_IDE ? new CodeLabIdeFrames() : null;
     this.session = session;
     this.userId = userId;
     this.out = out;
@@ -317,8 +322,24 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
     return send(List.of(message));
   }
 
-  /** Messages go out together as one element of the bounded queue: a catch-up batch counts once. */
+  /** Messages go out together as one element of the bounded queue: a catch-up batch counts once. The IDE gets its own frames. */
   private Behavior<Input> send(List<ServerMessage> messages) {
+    if (ide == null) return offer(messages);
+    CodeLabIdeFrames.Translated translated = ide.translate(messages);
+    for (CodeLabIdeFrames.Unrunnable call : translated.unrunnable()) answerForIde(call);
+    return translated.frames().isEmpty() ? this : offer(translated.frames());
+  }
+
+  /** A call the IDE cannot run is answered for it (a rejection, if it waited for approval), so the agent hears why. */
+  private void answerForIde(CodeLabIdeFrames.Unrunnable call) {
+    ActorRef<StatusReply<Session.Decision>> nobody = getContext().getSystem().ignoreRef();
+    ActorRef<StatusReply<org.apache.pekko.Done>> nobodyElse = getContext().getSystem().ignoreRef();
+    session.tell(call.awaitingApproval()
+        ? new Session.Decide(userId, call.callId(), "reject", null, call.reason(), nobody)
+        : new Session.RecordToolResult(userId, call.callId(), null, call.reason(), null, nobodyElse));
+  }
+
+  private Behavior<Input> offer(List<ServerMessage> messages) {
     QueueOfferResult result = out.offer(messages);
     if (result == QueueOfferResult.dropped()) {
       out.fail(new SubscriberTooSlow());
@@ -355,6 +376,7 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
       case "resume":
         return onResume(message);
       case "tool_result":
+        if (ide != null) return ideToolResult(message);
         return toSessionOfCall(message).map(target -> tell(target, ClientCommands.toolResult(userId, message))).orElseGet(this::noSuchTask);
       case "hitl_decision":
         return toSessionOfCall(message)
@@ -392,6 +414,17 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
     if (taskId != null && taskSession == null) return Optional.empty();
     if (taskSession == null) return Optional.of(session);
     return Optional.of(Session.entityRef(getContext().getSystem(), taskSession));
+  }
+
+  /**
+   * The IDE's answer to a call: passed on unless the call was decided elsewhere meanwhile (then its
+   * dialog's answer means nothing); its dialog is free for the next call waiting for approval.
+   */
+  private Behavior<Input> ideToolResult(JsonNode message) {
+    String callId = ClientCommands.textOrNull(message, "call_id");
+    Behavior<Input> next = ide.answered(callId) ? tell(ClientCommands.toolResult(userId, message)) : this;
+    List<ServerMessage> dialog = ide.nextForDialog();
+    return dialog.isEmpty() ? next : offer(dialog);
   }
 
   private Behavior<Input> noSuchTask() {

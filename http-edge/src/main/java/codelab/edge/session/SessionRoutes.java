@@ -126,7 +126,7 @@ public final class SessionRoutes extends AllDirectives {
     if (agentId != null && !EntityId.isWellFormed(agentId)) return complete(ApiError.notFound("agent"));
     return completeWithFuture(
         creation
-            .create(user.userId(), projectId, title, agentType, agentId)
+            .create(user.userId(), projectId, title, agentType, agentId, user.clientId())
             .thenApply(
                 outcome -> {
                   if (outcome instanceof SessionCreation.Created created) {

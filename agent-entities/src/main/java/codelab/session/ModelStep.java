@@ -22,9 +22,14 @@ final class ModelStep {
   /** What the call was sent: how many messages, and how many older ones were left out to fit the model's window. */
   final int contextMessages;
   final int omittedMessages;
+  /** When the call started, and the model that answers it: for the time to its first token. */
+  final long startedNanos = System.nanoTime();
+  final String model;
+  private boolean answered;
 
-  ModelStep(String turnId, int firstIndex, UniqueKillSwitch killSwitch, int contextMessages, int omittedMessages) {
+  ModelStep(String turnId, int firstIndex, UniqueKillSwitch killSwitch, int contextMessages, int omittedMessages, String model) {
     this.turnId = turnId;
+    this.model = model;
     this.firstIndex = firstIndex;
     this.killSwitch = killSwitch;
     this.contextMessages = contextMessages;
@@ -32,6 +37,11 @@ final class ModelStep {
   }
 
   SessionUpdate.AssistantDelta append(String token) {
+    if (!answered) {
+      answered = true;
+      SessionMeters.firstToken(model, startedNanos);
+    }
+    SessionMeters.tokenRelayed();
     SessionUpdate.AssistantDelta delta = new SessionUpdate.AssistantDelta(turnId, firstIndex + deltaCount, token);
     deltaCount++;
     text.append(token);

@@ -515,6 +515,8 @@ public final class Session
   private final ApprovalRuleChecks rules;
   private final TaskDispatch tasks;
   private final Agents agents;
+  /** When the running turn started, as this node saw it (its duration's start). */
+  private Instant turnStartedAt;
   /** Where to ask for passivation; none outside sharding (tests). */
   private final ActorRef<ClusterSharding.ShardCommand> shard;
 
@@ -567,6 +569,7 @@ public final class Session
    * asked) gets its turn now.
    */
   private void onRecovered(SessionState state) {
+    if (state.hasRunningTurn()) turnStartedAt = state.turn().startedAt();
     tasks.resend(state);
     if (!state.hasRunningTurn()) {
       turns.continueTurn(state);
@@ -805,13 +808,29 @@ public final class Session
   private EffectBuilder<Event, SessionState> persist(List<Event> events) {
     // nothing to persist must not start a model call: a recovered turn waits for its InterruptedTurnFound
     if (events.isEmpty()) return Effect().none();
+    long writing = System.nanoTime();
     return Effect().persist(events).thenRun(newState -> {
+      SessionMeters.journalWritten(writing);
+      countTurns(events);
       subscriptions.publish(events, newState);
       timers.follow(events);
       rules.askAbout(events, newState);
       tasks.after(events, newState);
       turns.continueTurn(newState);
     });
+  }
+
+  /** Turns that started and ended, for the node's figures (in memory: a turn recovered on another node is timed from there). */
+  private void countTurns(List<Event> events) {
+    for (Event event : events) {
+      if (event instanceof TurnStarted started) turnStartedAt = started.at();
+      else if (event instanceof TurnCompleted e) SessionMeters.turnEnded("completed", turnStartedAt, e.at());
+      else if (event instanceof TurnFailed e) SessionMeters.turnEnded("failed", turnStartedAt, e.at());
+      else if (event instanceof TurnCancelled e) SessionMeters.turnEnded("cancelled", turnStartedAt, e.at());
+      else if (event instanceof TaskStarted) SessionMeters.taskStarted();
+      else if (event instanceof TaskCompleted) SessionMeters.taskEnded("completed");
+      else if (event instanceof TaskFailed) SessionMeters.taskEnded("failed");
+    }
   }
 
   /** Refuses the command, or persists what it came to and answers with {@code reply} of the state after it. */

@@ -222,7 +222,8 @@ final class TurnRunner {
                     failure -> new Session.ModelStreamFailed(turnId, describe(failure))),
                 Keep.left())
             .run(context.getSystem());
-    step = new ModelStep(turnId, turn.deltaCount(), killSwitch, prompt.messages().size(), prompt.omittedMessages());
+    step = new ModelStep(turnId, turn.deltaCount(), killSwitch, prompt.messages().size(), prompt.omittedMessages(), turn.model());
+    SessionMeters.modelCallStarted(turn.model());
   }
 
   void cancel() {
@@ -320,6 +321,7 @@ final class TurnRunner {
 
   List<Event> streamFailed(SessionState state, Session.ModelStreamFailed failed) {
     if (!isCurrent(failed.turnId())) return List.of();
+    SessionMeters.modelFailed(step.model, failed.error());
     step = null;
     return ended(new ArrayList<>(), new Session.TurnFailed(state.turn().turnId(), failed.error(), now()));
   }

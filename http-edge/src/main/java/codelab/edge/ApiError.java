@@ -19,6 +19,10 @@ public record ApiError(String code, String message, String traceId, Map<String, 
     return new ApiError(code, message, UUID.randomUUID().toString(), null);
   }
 
+  public ApiError withTraceId(String id) {
+    return new ApiError(code, message, id, details);
+  }
+
   public static HttpResponse response(StatusCode status, String code, String message) {
     return of(code, message).toResponse(status);
   }

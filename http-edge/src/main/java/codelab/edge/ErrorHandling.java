@@ -22,6 +22,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Turns every failure into the contract's JSON error: rejections keep their status and message, an
@@ -87,17 +88,22 @@ public final class ErrorHandling extends AllDirectives {
     return ExceptionHandler.newBuilder()
         .match(EntityStreamSizeException.class, tooLarge -> Directives.complete(ApiError.bodyTooLarge(tooLarge.limit())))
         .matchAny(
-            failure -> {
+            failure -> Directives.optionalHeaderValueByName(RequestTracing.HEADER, traceId -> {
               Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-              if (cause instanceof TimeoutException) {
-                ApiError error = notInTime();
-                log.warn("trace_id={} timeout: {}", error.traceId(), cause.toString());
-                return Directives.complete(error.toResponse(StatusCodes.SERVICE_UNAVAILABLE));
+              // the request's trace id, so that the answer and this log line name the same
+              String id = traceId.orElseGet(RequestTracing::newTraceId);
+              MDC.put("trace_id", id);
+              try {
+                if (cause instanceof TimeoutException) {
+                  log.warn("trace_id={} timeout: {}", id, cause.toString());
+                  return Directives.complete(notInTime().withTraceId(id).toResponse(StatusCodes.SERVICE_UNAVAILABLE));
+                }
+                log.error("trace_id={} unhandled failure", id, cause);
+                return Directives.complete(ApiError.of("internal_error", "an internal error occurred").withTraceId(id).toResponse(StatusCodes.INTERNAL_SERVER_ERROR));
+              } finally {
+                MDC.remove("trace_id");
               }
-              ApiError error = ApiError.of("internal_error", "an internal error occurred");
-              log.error("trace_id={} unhandled failure", error.traceId(), cause);
-              return Directives.complete(error.toResponse(StatusCodes.INTERNAL_SERVER_ERROR));
-            })
+            }))
         .build();
   }
 

@@ -100,7 +100,7 @@ public final class HttpEdge extends AllDirectives {
                     new PlanRoutes(system, auth.authenticator(), settings).routes(),
                     agents.routes(),
                     approvalRules.routes()));
-    this.routes = new ResponseHeaders().wrap(new DotSegments().refuse(new Cors(settings.allowedOrigins()).wrap(api)));
+    this.routes = new RequestTracing().wrap(new ResponseHeaders().wrap(new DotSegments().refuse(new Cors(settings.allowedOrigins()).wrap(api))));
   }
 
   /**

@@ -32,6 +32,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.management.javadsl.PekkoManagement;
+import codelab.platform.metrics.NodeMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +49,13 @@ public final class Node {
   private final ActorSystem<Void> system;
   private final ServerBinding http;
   private final Database database;
+  private final int managementPort;
 
-  private Node(ActorSystem<Void> system, ServerBinding http, Database database) {
+  private Node(ActorSystem<Void> system, ServerBinding http, Database database, int managementPort) {
     this.system = system;
     this.http = http;
     this.database = database;
+    this.managementPort = managementPort;
   }
 
   /** Starts a node with the given configuration (application.conf plus overrides) and waits until it serves HTTP. */
@@ -66,7 +69,9 @@ public final class Node {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, full);
     try {
       ClusterMembership.join(system);
-      PekkoManagement.get(system).start();
+      // the node's figures first: the management port serves them, and what starts next counts on them
+      NodeMetrics.get(system);
+      org.apache.pekko.http.javadsl.model.Uri management = PekkoManagement.get(system).start().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
       Clock clock = Clock.systemUTC();
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("codelab.blocking-dispatcher"));
       Config settings = system.settings().config();
@@ -90,7 +95,7 @@ public final class Node {
       log.info(
           "CodeLab node {} serving HTTP on {} ({}; database {})",
           version, binding.localAddress(), Cluster.get(system).selfMember().address(), database.describe());
-      return new Node(system, binding, database);
+      return new Node(system, binding, database, management.port());
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("the node could not start: " + e.getMessage(), e);
@@ -115,6 +120,11 @@ public final class Node {
 
   public int httpPort() {
     return http.localAddress().getPort();
+  }
+
+  /** The management port: /ready, /alive, /metrics, the cluster's routes. */
+  public int managementPort() {
+    return managementPort;
   }
 
   public Address clusterAddress() {

@@ -342,6 +342,7 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
   private Behavior<Input> offer(List<ServerMessage> messages) {
     QueueOfferResult result = out.offer(messages);
     if (result == QueueOfferResult.dropped()) {
+      ConnectionMeters.droppedAsSlow();
       out.fail(new SubscriberTooSlow());
       return closed();
     }

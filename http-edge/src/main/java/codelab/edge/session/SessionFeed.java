@@ -81,7 +81,13 @@ final class SessionFeed {
             ClientConnection.create(Session.entityRef(system, sessionId), userId, afterSeq, outgoing.first(), loggedOut, decisions, profile),
             "connection-" + UUID.randomUUID(),
             Props.empty());
-    return new Opened(connection, endingInResync(outgoing.second(), bufferSize));
+    ConnectionMeters.opened();
+    Source<ServerMessage, NotUsed> messages = endingInResync(outgoing.second(), bufferSize)
+        .watchTermination((notUsed, done) -> {
+          done.whenComplete((ended, failure) -> ConnectionMeters.closed());
+          return notUsed;
+        });
+    return new Opened(connection, messages);
   }
 
   /**

@@ -1,5 +1,6 @@
 package codelab.platform.projection;
 
+import codelab.platform.metrics.NodeMetrics;
 import codelab.session.Session;
 import java.time.Duration;
 import java.util.List;
@@ -48,8 +49,10 @@ public final class SessionEventProjection {
    */
   public static void runAtLeastOnce(
       ActorSystem<?> system, String name, DataSource dataSource, Supplier<Handler<EventEnvelope<Session.Event>>> handler, int retries) {
+    NodeMetrics.Registry metrics = NodeMetrics.get(system);
     spread(system, name, tag -> JdbcProjection.atLeastOnceAsync(
-            ProjectionId.of(name, tag), events(system, tag), () -> new PooledJdbcSession(dataSource), handler, system)
+            ProjectionId.of(name, tag), events(system, tag), () -> new PooledJdbcSession(dataSource),
+            () -> ProjectionLag.of(name, metrics, handler.get()), system)
         .withRecoveryStrategy(HandlerRecoveryStrategy.retryAndSkip(retries, Duration.ofSeconds(2))));
   }
 
@@ -75,6 +78,9 @@ public final class SessionEventProjection {
       DataSource dataSource,
       String tag,
       Supplier<JdbcHandler<EventEnvelope<Session.Event>, PooledJdbcSession>> handler) {
-    return JdbcProjection.exactlyOnce(ProjectionId.of(name, tag), events(system, tag), () -> new PooledJdbcSession(dataSource), handler, system);
+    NodeMetrics.Registry metrics = NodeMetrics.get(system);
+    return JdbcProjection.exactlyOnce(
+        ProjectionId.of(name, tag), events(system, tag), () -> new PooledJdbcSession(dataSource), () -> ProjectionLag.of(name, metrics, handler.get()),
+        system);
   }
 }

@@ -1,5 +1,7 @@
 package codelab.platform.wakeup;
 
+import codelab.platform.metrics.NodeMetrics;
+
 import codelab.platform.Database;
 import codelab.platform.projection.SessionEventProjection;
 import com.typesafe.config.Config;
@@ -38,6 +40,7 @@ public final class SessionWakeups {
   public static void init(ActorSystem<?> system, Database database, Executor blocking, Clock clock) {
     Settings settings = Settings.fromConfig(system.settings().config());
     DataSource dataSource = database.pool(system, "session-wakeups", 4);
+    WaitingApprovals.register(NodeMetrics.get(system).prometheus(), dataSource, clock);
 
     SessionEventProjection.run(
         system, "session-wakeups", dataSource, () -> new SessionWakeupHandler(settings.toolTimeout(), settings.turnCheck()));

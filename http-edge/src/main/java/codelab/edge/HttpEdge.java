@@ -91,6 +91,7 @@ public final class HttpEdge extends AllDirectives {
             .wrap(
                 concat(
                     new HealthRoutes(settings.version()).routes(),
+                    new OpenApiRoutes().routes(),
                     auth.routes(),
                     new SessionSocket(system, auth.authenticator(), settings, loggedOut, decisions,
                         CodeLabIdeSettings.fromConfig(system.settings().config())).route(),

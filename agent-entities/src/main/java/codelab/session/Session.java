@@ -170,11 +170,18 @@ public final class Session
    * (v1.1 {@code mode: orchestrated}): the project's orchestrator answers, and may plan.
    */
   public record PostUserMessage(
-      String userId, String content, String agentType, String operationId, boolean orchestrated, ActorRef<StatusReply<Accepted>> replyTo)
+      String userId, String content, String agentType, String operationId, boolean orchestrated, String traceId,
+      ActorRef<StatusReply<Accepted>> replyTo)
       implements FromUser<Accepted>, JsonSerializable {
     /** A direct message: the session's current agent answers. */
     public PostUserMessage(String userId, String content, String agentType, String operationId, ActorRef<StatusReply<Accepted>> replyTo) {
-      this(userId, content, agentType, operationId, false, replyTo);
+      this(userId, content, agentType, operationId, false, null, replyTo);
+    }
+
+    /** Without a trace id (version 4, {@link TracedMessages}): the request that sent it had none to pass on. */
+    public PostUserMessage(
+        String userId, String content, String agentType, String operationId, boolean orchestrated, ActorRef<StatusReply<Accepted>> replyTo) {
+      this(userId, content, agentType, operationId, orchestrated, null, replyTo);
     }
   }
 
@@ -751,6 +758,7 @@ public final class Session
     Optional<SessionState.RecentOperation> seen = state.recentOperation(cmd.operationId());
     if (seen.isPresent()) return answer(cmd, new Accepted(seen.get().seq(), cmd.operationId(), cmd.content(), true));
     if (state.task() != null) return refuse(cmd, SessionError.TASK_SESSION);
+    if (cmd.traceId() != null) turns.traceWith(cmd.traceId());
     Outcome accepted = Conversation.message(state, cmd, now());
     long acceptedSeq = state.lastSeq() + accepted.events().size();
     // the message waits in the queue until its turn starts, after its agent's answer: the agent is asked

@@ -73,6 +73,9 @@ final class TurnRunner {
     }
   }
 
+  private static final java.security.SecureRandom SPANS = new java.security.SecureRandom();
+  private String traceId;
+
   TurnRunner(
       ActorContext<Session.Command> context, LlmClient llm, ModelCatalog models, Agents agents, AgentMemories memories,
       Session.Settings settings, Clock clock) {
@@ -207,7 +210,7 @@ final class TurnRunner {
     if (turn.orchestrated()) tools.add(PlanDraft.DEFINITION);
     ContextBudget.Fitted prompt = ContextBudget.forModel(models.resolve(turn.model()))
         .fit(ModelContext.of(configuration.systemPrompt(), remembered, state.messages()), tools);
-    LlmRequest request = new LlmRequest(prompt.messages(), tools, turn.model());
+    LlmRequest request = new LlmRequest(prompt.messages(), tools, turn.model(), traceparent());
     String turnId = turn.turnId();
     UniqueKillSwitch killSwitch =
         llm.stream(request)
@@ -224,6 +227,20 @@ final class TurnRunner {
             .run(context.getSystem());
     step = new ModelStep(turnId, turn.deltaCount(), killSwitch, prompt.messages().size(), prompt.omittedMessages(), turn.model());
     SessionMeters.modelCallStarted(turn.model());
+  }
+
+  /**
+   * The trace of the latest message's request (its W3C trace id): the session's next model calls
+   * carry it to the provider. In memory only: a turn re-run after a crash starts a trace of its own.
+   */
+  void traceWith(String traceId) {
+    this.traceId = traceId;
+  }
+
+  /** A W3C traceparent for a model call: the trace's id, a new span's. */
+  private String traceparent() {
+    if (traceId == null) return null;
+    return "00-" + traceId + "-" + java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(8).putLong(SPANS.nextLong()).array()) + "-01";
   }
 
   void cancel() {

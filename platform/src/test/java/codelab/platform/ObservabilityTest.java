@@ -84,6 +84,40 @@ class ObservabilityTest {
   }
 
   @Test
+  void aMessagesTraceTravelsToTheModelProvider() throws Exception {
+    java.util.concurrent.BlockingQueue<String> traceparents = new java.util.concurrent.LinkedBlockingQueue<>();
+    com.sun.net.httpserver.HttpServer provider = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    provider.createContext("/v1/chat/completions", exchange -> {
+      traceparents.add(String.valueOf(exchange.getRequestHeaders().getFirst("traceparent")));
+      byte[] answer = ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n"
+          + "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+      exchange.sendResponseHeaders(200, answer.length);
+      exchange.getResponseBody().write(answer);
+      exchange.close();
+    });
+    provider.start();
+    RunningNode traced = RunningNode.start(databaseKind, Map.of(
+        "codelab.llm.base-url", "http://127.0.0.1:" + provider.getAddress().getPort() + "/v1", "codelab.llm.model", "stub-model"));
+    try {
+      String sessionId = traced.api().createSession();
+      String traceId = "0af7651916cd43dd8448eb211c80319c";
+      HttpResponse<String> accepted = http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + traced.httpPort() + "/api/v1/sessions/" + sessionId + "/messages"))
+              .header("Authorization", "Bearer " + traced.api().accessToken).header("Content-Type", "application/json")
+              .header("traceparent", "00-" + traceId + "-b7ad6b7169203331-01")
+              .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"hello\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(202, accepted.statusCode(), accepted.body());
+      String seen = traceparents.poll(15, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(seen != null && seen.matches("00-" + traceId + "-[0-9a-f]{16}-01"), "the provider saw: " + seen);
+    } finally {
+      traced.stop();
+      provider.stop(0);
+    }
+  }
+
+  @Test
   void aRequestsTraceparentIsTheTraceIdOfItsErrorAnswer() throws Exception {
     String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
     HttpResponse<String> missing = http.send(

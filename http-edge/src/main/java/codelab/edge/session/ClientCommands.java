@@ -30,6 +30,11 @@ final class ClientCommands {
 
   /** {@code mode}: {@code direct} (absent: the same) or {@code orchestrated} (the project's orchestrator answers, and may plan). */
   static Parsed<Session.Accepted> userMessage(String userId, JsonNode message) {
+    return userMessage(userId, message, null);
+  }
+
+  /** {@code traceId}: the W3C trace id of the request that carries the message, for the model calls it causes. */
+  static Parsed<Session.Accepted> userMessage(String userId, JsonNode message, String traceId) {
     JsonNode content = message.get("content");
     if (content == null || !content.isTextual() || content.asText().isBlank()) {
       return new Parsed.Invalid<>("a user message needs a non-empty string 'content'");
@@ -41,7 +46,8 @@ final class ClientCommands {
     }
     String agentType = textOrNull(message, "agent_type");
     String operationId = textOrNull(message, "operation_id");
-    return new Parsed.Valid<>(replyTo -> new Session.PostUserMessage(userId, content.asText(), agentType, operationId, orchestrated, replyTo));
+    return new Parsed.Valid<>(
+        replyTo -> new Session.PostUserMessage(userId, content.asText(), agentType, operationId, orchestrated, traceId, replyTo));
   }
 
   static Parsed<Done> toolResult(String userId, JsonNode message) {

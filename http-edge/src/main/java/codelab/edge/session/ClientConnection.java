@@ -97,12 +97,13 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
       BoundedSourceQueue<List<ServerMessage>> out,
       ActorRef<Topic.Command<LoggedOutEverywhere>> loggedOut,
       ApprovalDecisions decisions,
-      ClientProfile profile) {
+      ClientProfile profile,
+      String traceId) {
     return Behaviors.setup(
         context -> {
           // a user who logs out everywhere loses their open sockets too, on every node
           loggedOut.tell(Topic.subscribe(context.messageAdapter(LoggedOutEverywhere.class, LoggedOut::new)));
-          return new ClientConnection(context, session, userId, afterSeq, out, decisions, profile);
+          return new ClientConnection(context, session, userId, afterSeq, out, decisions, profile, traceId);
         });
   }
 
@@ -112,6 +113,8 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
   private final ApprovalDecisions decisions;
   /** For the CodeLab IDE: what it is sent, and what its answers mean; null for any other client. */
   private final CodeLabIdeFrames ide;
+  /** The trace of the request that opened the connection: its messages' model calls carry it. */
+  private final String traceId;
   /** The highest {@code seq} delivered to the client; a re-subscription continues after it. */
   private long deliveredSeq;
   private boolean informed;
@@ -141,8 +144,10 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
       long afterSeq,
       BoundedSourceQueue<List<ServerMessage>> out,
       ApprovalDecisions decisions,
-      ClientProfile profile) {
+      ClientProfile profile,
+      String traceId) {
     super(context);
+    this.traceId = traceId;
     this.ide = profile == ClientProfile.CODELAB_IDE ? new CodeLabIdeFrames() : null;
     this.session = session;
     this.userId = userId;
@@ -371,7 +376,7 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
       case "ping":
         return reply(WireMessages.pong());
       case "user_message":
-        return tell(ClientCommands.userMessage(userId, message));
+        return tell(ClientCommands.userMessage(userId, message, traceId));
       case "switch_agent":
         return tell(ClientCommands.switchAgent(userId, message));
       case "resume":

@@ -69,16 +69,16 @@ final class SessionFeed {
    * from now); called when the client's stream is materialized, so nothing runs for a refused request.
    */
   Opened open(Materializer materializer, String sessionId, String userId, long afterSeq) {
-    return open(materializer, sessionId, userId, afterSeq, ClientProfile.STANDARD);
+    return open(materializer, sessionId, userId, afterSeq, ClientProfile.STANDARD, null);
   }
 
   /** {@code profile}: which frames the client gets (the CodeLab IDE reads only some, in its own way). */
-  Opened open(Materializer materializer, String sessionId, String userId, long afterSeq, ClientProfile profile) {
+  Opened open(Materializer materializer, String sessionId, String userId, long afterSeq, ClientProfile profile, String traceId) {
     Pair<BoundedSourceQueue<List<ServerMessage>>, Source<List<ServerMessage>, NotUsed>> outgoing =
         Source.<List<ServerMessage>>queue(HAND_OVER_CAPACITY).preMaterialize(materializer);
     ActorRef<ClientConnection.Input> connection =
         system.systemActorOf(
-            ClientConnection.create(Session.entityRef(system, sessionId), userId, afterSeq, outgoing.first(), loggedOut, decisions, profile),
+            ClientConnection.create(Session.entityRef(system, sessionId), userId, afterSeq, outgoing.first(), loggedOut, decisions, profile, traceId),
             "connection-" + UUID.randomUUID(),
             Props.empty());
     ConnectionMeters.opened();

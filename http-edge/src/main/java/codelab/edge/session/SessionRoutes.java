@@ -9,6 +9,7 @@ import codelab.edge.EntityId;
 import codelab.edge.ErrorHandling;
 import codelab.edge.JsonResponses;
 import codelab.edge.Paging;
+import codelab.edge.RequestTracing;
 import codelab.edge.WireJson;
 import codelab.edge.auth.AuthenticatedUser;
 import codelab.edge.auth.Authenticator;
@@ -184,8 +185,8 @@ public final class SessionRoutes extends AllDirectives {
 
   /** {@code POST messages}: a user_message without a WebSocket; its answer comes on the session's stream. */
   private Route postMessage(AuthenticatedUser user, String sessionId, JsonNode body) {
-    return clientCommand(
-        sessionId, ClientCommands.userMessage(user.userId(), body), StatusCodes.ACCEPTED, SessionJson.MessageAccepted::of);
+    return optionalHeaderValueByName(RequestTracing.HEADER, traceId -> clientCommand(
+        sessionId, ClientCommands.userMessage(user.userId(), body, traceId.orElse(null)), StatusCodes.ACCEPTED, SessionJson.MessageAccepted::of));
   }
 
   private Route recordToolResult(AuthenticatedUser user, String sessionId, JsonNode body) {

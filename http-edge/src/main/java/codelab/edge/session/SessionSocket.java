@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import codelab.edge.ApiError;
 import codelab.edge.EdgeSettings;
+import codelab.edge.RequestTracing;
 import codelab.edge.auth.AuthenticatedUser;
 import codelab.edge.auth.Authenticator;
 import codelab.edge.auth.LoggedOutEverywhere;
@@ -83,7 +84,7 @@ public final class SessionSocket extends AllDirectives {
   }
 
   private Route authenticate(WebSocketUpgrade upgrade, String sessionId) {
-    return authenticator.authorizationHeader(
+    return optionalHeaderValueByName(RequestTracing.HEADER, traceId -> authenticator.authorizationHeader(
         header -> {
           Optional<String> subprotocolToken =
               StreamSupport.stream(upgrade.getRequestedProtocols().spliterator(), false)
@@ -92,7 +93,7 @@ public final class SessionSocket extends AllDirectives {
                   .findFirst();
           Optional<String> token = header.flatMap(Authenticator::bearerToken).or(() -> subprotocolToken);
           boolean ours = StreamSupport.stream(upgrade.getRequestedProtocols().spliterator(), false).anyMatch(SUBPROTOCOL::equals);
-          if (token.isEmpty() && !ours) return tokenless(upgrade, sessionId);
+          if (token.isEmpty() && !ours) return tokenless(upgrade, sessionId, traceId.orElse(null));
           Optional<AuthenticatedUser> user = token.flatMap(authenticator::verify);
           if (user.isEmpty()) {
             return complete(ApiError.response(StatusCodes.UNAUTHORIZED, "unauthorized", "a valid access token is required"));
@@ -105,9 +106,9 @@ public final class SessionSocket extends AllDirectives {
                 if (afterSeq.isPresent() && resumeAfter.isEmpty()) {
                   return complete(ApiError.badRequest("after_seq must be a non-negative integer"));
                 }
-                return completeWithFuture(open(upgrade, sessionId, user.get().userId(), resumeAfter, profile, ours));
+                return completeWithFuture(open(upgrade, sessionId, user.get().userId(), resumeAfter, profile, ours, traceId.orElse(null)));
               });
-        });
+        }));
   }
 
   /**
@@ -116,7 +117,7 @@ public final class SessionSocket extends AllDirectives {
    * the credential, so each such join is logged as a security event. Otherwise, and for any other
    * session, it is told why in a frame the IDE shows, and closed.
    */
-  private Route tokenless(WebSocketUpgrade upgrade, String sessionId) {
+  private Route tokenless(WebSocketUpgrade upgrade, String sessionId, String traceId) {
     if (!ide.tokenlessSockets()) {
       return complete(told(upgrade, "unauthorized",
           "This server needs a sign-in on the chat socket. Ask its operator to allow the CodeLab IDE's sockets (CODELAB_IDE_TOKENLESS_SOCKETS=on)."));
@@ -128,7 +129,7 @@ public final class SessionSocket extends AllDirectives {
             .thenCompose(session -> {
               log.warn("SECURITY tokenless socket joined session {} as its owner {} from {} (codelab-ide.tokenless-sockets is on)",
                   sessionId, session.ownerId(), address.getAddress().map(java.net.InetAddress::getHostAddress).orElse("unknown"));
-              return open(upgrade, sessionId, session.ownerId(), Optional.empty(), ClientProfile.CODELAB_IDE, false);
+              return open(upgrade, sessionId, session.ownerId(), Optional.empty(), ClientProfile.CODELAB_IDE, false, traceId);
             })
             .exceptionally(failure -> Refusal.reason(failure).isPresent()
                 ? told(upgrade, "not_found", "session not found, or not one the CodeLab IDE created: sign in to follow it")
@@ -143,12 +144,12 @@ public final class SessionSocket extends AllDirectives {
 
   /** Upgrades only for the session's owner; anyone else gets the same 404 as for a session that does not exist. */
   private CompletionStage<HttpResponse> open(
-      WebSocketUpgrade upgrade, String sessionId, String userId, Optional<Long> afterSeq, ClientProfile profile, boolean ours) {
+      WebSocketUpgrade upgrade, String sessionId, String userId, Optional<Long> afterSeq, ClientProfile profile, boolean ours, String traceId) {
     return feed.isFollowable(sessionId, userId)
         .thenApply(
             followable -> {
               if (!followable) return ApiError.notFound("session");
-              Flow<Message, Message, NotUsed> flow = connect(sessionId, userId, afterSeq.orElse(Long.MAX_VALUE), profile);
+              Flow<Message, Message, NotUsed> flow = connect(sessionId, userId, afterSeq.orElse(Long.MAX_VALUE), profile, traceId);
               return ours ? upgrade.handleMessagesWith(flow, SUBPROTOCOL) : upgrade.handleMessagesWith(flow);
             });
   }
@@ -157,10 +158,10 @@ public final class SessionSocket extends AllDirectives {
    * The socket's stream; its connection is made when the stream runs, i.e. once the upgrade went
    * through. The socket's incoming frames go to the connection; when either side ends, so does the other.
    */
-  private Flow<Message, Message, NotUsed> connect(String sessionId, String userId, long afterSeq, ClientProfile profile) {
+  private Flow<Message, Message, NotUsed> connect(String sessionId, String userId, long afterSeq, ClientProfile profile, String traceId) {
     return Flow.<Message, Message, NotUsed>fromMaterializer(
             (materializer, attributes) -> {
-              SessionFeed.Opened opened = feed.open(materializer, sessionId, userId, afterSeq, profile);
+              SessionFeed.Opened opened = feed.open(materializer, sessionId, userId, afterSeq, profile, traceId);
               Sink<Message, NotUsed> incoming =
                   Flow.<Message>create()
                       .mapAsync(1, this::readFrame)

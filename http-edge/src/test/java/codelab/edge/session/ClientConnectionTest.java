@@ -140,7 +140,7 @@ class ClientConnectionTest {
   private ActorRef<ClientConnection.Input> connect(BoundedSourceQueue<List<ServerMessage>> queue, long afterSeq) {
     return testKit.spawn(
         ClientConnection.create(TestEntityRef.of(Session.ENTITY_KEY, "s-1", session.getRef()), "user-1", afterSeq, queue, loggedOut, decisions,
-            ClientProfile.STANDARD));
+            ClientProfile.STANDARD, null));
   }
 
   private ActorRef<SessionUpdate> subscribed(long lastSeq) {

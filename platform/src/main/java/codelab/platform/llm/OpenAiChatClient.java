@@ -58,7 +58,7 @@ public final class OpenAiChatClient implements LlmClient, ModelProvider {
     } catch (LlmException e) {
       return Source.failed(e);
     }
-    return withTimeouts(eventData(body))
+    return withTimeouts(eventData(body, request.traceparent()))
         // Optional.empty() marks a body that ended normally; a failed one never reaches the decoder's end check
         .map(Optional::of)
         .concat(Source.single(Optional.<String>empty()))
@@ -72,10 +72,12 @@ public final class OpenAiChatClient implements LlmClient, ModelProvider {
   }
 
   /** The SSE data payloads of one request's response, or a failed source saying why there are none. */
-  private Source<String, NotUsed> eventData(byte[] body) {
+  private Source<String, NotUsed> eventData(byte[] body, String traceparent) {
     return Source.<String, NotUsed>fromMaterializer((materializer, attributes) -> {
-          CompletionStage<HttpResponse> response = endpoint.send(
-              endpoint.post("/chat/completions", body, MediaTypes.TEXT_EVENT_STREAM.toRange()), materializer.system().log());
+          org.apache.pekko.http.javadsl.model.HttpRequest post = endpoint.post("/chat/completions", body, MediaTypes.TEXT_EVENT_STREAM.toRange());
+          // the provider sees the trace of the request that caused the call
+          if (traceparent != null) post = post.addHeader(org.apache.pekko.http.javadsl.model.headers.RawHeader.create("traceparent", traceparent));
+          CompletionStage<HttpResponse> response = endpoint.send(post, materializer.system().log());
           // whoever claims the response owns its entity: the stream reads it, or, if the stream ended
           // before the response arrived, the cleanup below cancels it so the connection is closed
           AtomicBoolean claimed = new AtomicBoolean();

@@ -60,6 +60,18 @@ class OpenAiChatClientProtocolTest {
         baseUrl, apiKey, "gpt-test", Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5), 4));
   }
 
+  @Test
+  void aCallCarriesTheTraceOfTheRequestThatCausedIt() throws Exception {
+    String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
+    run(new LlmRequest(List.of(LlmMessage.user("hi")), List.of(), null, traceparent), null, (request, body) -> {
+      seen.set(request.getHeader("traceparent").map(h -> h.value()).orElse("none"));
+      return CompletableFuture.completedFuture(
+          HttpResponse.create().withEntity(StubServer.events(List.of(Chunks.content("ok"), Chunks.finish("stop"), Chunks.DONE))));
+    });
+    assertEquals(traceparent, seen.get());
+  }
+
   private static List<LlmEvent> run(LlmRequest request, String apiKey,
       BiFunction<HttpRequest, String, CompletionStage<HttpResponse>> handler) throws Exception {
     try (StubServer server = StubServer.start(testKit.system(), handler)) {

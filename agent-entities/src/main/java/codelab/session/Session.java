@@ -491,12 +491,12 @@ public final class Session
         .init(
             Entity.of(
                     ENTITY_KEY,
-                    entity -> Behaviors.setup(context -> {
+                    entity -> withSessionId(entity.getEntityId(), Behaviors.setup(context -> {
                       context.setReceiveTimeout(settings.idleTimeout(), Idle.INSTANCE);
                       return Behaviors.withTimers(timers ->
                           new Session(context, timers, entity.getEntityId(), llm, models, Agents.sharded(system), memories,
                               Projects.sharded(system), Sessions.sharded(system), settings, clock, entity.getShard()));
-                    }))
+                    })))
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 
@@ -507,9 +507,14 @@ public final class Session
   public static Behavior<Command> create(
       String sessionId, LlmClient llm, ModelCatalog models, Agents agents, AgentMemories memories, Projects projects, Sessions sessions,
       Settings settings, Clock clock) {
-    return Behaviors.setup(
+    return withSessionId(sessionId, Behaviors.setup(
         context -> Behaviors.withTimers(timers ->
-            new Session(context, timers, sessionId, llm, models, agents, memories, projects, sessions, settings, clock, null)));
+            new Session(context, timers, sessionId, llm, models, agents, memories, projects, sessions, settings, clock, null))));
+  }
+
+  /** Every log line of the session names it ({@code session_id} in the MDC: a field of its own in the JSON logs). */
+  private static Behavior<Command> withSessionId(String sessionId, Behavior<Command> session) {
+    return Behaviors.withMdc(Command.class, java.util.Map.of("session_id", sessionId), session);
   }
 
   private final ActorContext<Command> context;

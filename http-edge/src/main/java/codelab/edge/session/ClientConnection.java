@@ -99,12 +99,15 @@ final class ClientConnection extends AbstractBehavior<ClientConnection.Input> {
       ApprovalDecisions decisions,
       ClientProfile profile,
       String traceId) {
-    return Behaviors.setup(
+    // its log lines name the session, the user and the trace of the request that opened it
+    java.util.Map<String, String> mdc = new java.util.HashMap<>(java.util.Map.of("session_id", session.getEntityId(), "user_id", userId));
+    if (traceId != null) mdc.put("trace_id", traceId);
+    return Behaviors.withMdc(Input.class, mdc, Behaviors.setup(
         context -> {
           // a user who logs out everywhere loses their open sockets too, on every node
           loggedOut.tell(Topic.subscribe(context.messageAdapter(LoggedOutEverywhere.class, LoggedOut::new)));
           return new ClientConnection(context, session, userId, afterSeq, out, decisions, profile, traceId);
-        });
+        }));
   }
 
   private final EntityRef<Session.Command> session;
